@@ -1,0 +1,58 @@
+# wtkb: the two commands a newcomer needs are `make run` and `make test`.
+# Both do all set-up first (a pinned .venv at the repo root).
+SHELL := /bin/bash
+PY := .venv/bin/python
+WTKB := .venv/bin/wtkb
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run build serve test lint eval bench browser clean
+
+.venv/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+setup: .venv/.installed
+
+## run: set up, build everything, serve the handbook and the API on http://$(HOST):$(PORT)/
+run: setup
+	$(WTKB) build
+	$(WTKB) serve --host $(HOST) --port $(PORT)
+
+build: setup
+	$(WTKB) build
+
+serve: setup
+	$(WTKB) serve --host $(HOST) --port $(PORT)
+
+## browser: Debian's chromium for the browser tests (skipped where it cannot be installed)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; \
+	  else echo "chromium not installed (need root + apt-get): browser tests will be skipped"; fi; }
+
+## test: set up, then lint and run every test
+test: setup browser
+	.venv/bin/ruff check src tests api
+	$(PY) -m pytest -q
+
+lint: setup
+	.venv/bin/ruff check src tests api
+
+## eval: retrieval and answer quality on tests/eval (prints a table)
+eval: setup
+	$(PY) -m wtkb.evaluate
+
+## bench: speed of the API and the build (prints a table)
+bench: setup
+	$(PY) -m wtkb.bench
+
+clean:
+	rm -rf _build index/chroma index/bm25 index/meta.json book/_build

@@ -1,0 +1,34 @@
+"""One error type for everything a user can fix: what is wrong, where, and what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WtkbError(Exception):
+    """An error with a message a person can act on.
+
+    ``what`` says what is wrong, ``fix`` says what to do about it, and
+    ``path``/``line`` point at the file (and line) when there is one.
+    """
+
+    def __init__(self, what: str, fix: str, path: Path | str | None = None, line: int | None = None):
+        self.what = what
+        self.fix = fix
+        self.path = str(path) if path is not None else None
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.what}\n  → {self.fix}"
+
+
+class SourceError(WtkbError):
+    """A source document or the manifest is missing, unreadable or malformed."""
+
+
+class IndexError_(WtkbError):
+    """The retrieval index is missing, stale or unreadable."""

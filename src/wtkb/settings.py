@@ -1,0 +1,71 @@
+"""Settings for every face of wtkb, from the environment (prefix ``WTKB_``)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# No network at run time: the embedding model comes from site-packages.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def _find_root() -> Path:
+    """The project root: the nearest folder above the cwd with sources/manifest.yaml."""
+    here = Path.cwd().resolve()
+    for d in (here, *here.parents):
+        if (d / "sources" / "manifest.yaml").is_file():
+            return d
+    return Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WTKB_", extra="ignore")
+
+    root: Path = Field(default_factory=_find_root, description="Project root (holds sources/, book/, index/).")
+    build_dir: Path | None = Field(None, description="Build output folder; default <root>/_build.")
+    index_dir: Path | None = Field(None, description="Retrieval index folder; default <root>/index.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = Field("/", description="Where the handbook is served, for citation links.")
+    max_question_chars: int = Field(1000, description="Longest question accepted, in characters.")
+    log_questions: bool = Field(False, description="Operator opt-in: log question text. Off by default.")
+    llm_mode: str = Field("off", description="'off' (extractive), 'openai' (OpenAI-compatible) or 'ollama'.")
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str = "not-needed"
+    llm_timeout: float = 60.0
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def build(self) -> Path:
+        return self.build_dir or self.root / "_build"
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.build / "corpus"
+
+    @property
+    def corpus_path(self) -> Path:
+        return self.corpus_dir / "corpus.jsonl"
+
+    @property
+    def html_dir(self) -> Path:
+        return self.build / "html"
+
+    @property
+    def index(self) -> Path:
+        return self.index_dir or self.root / "index"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
