@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -20,14 +20,15 @@ out = Console()
 
 
 def fail(exc: WtkbError) -> None:
-    err.print(f"[bold red]error:[/] {exc.what}", highlight=False)
+    """Print what is wrong, where, and what to do (plain text, never wrapped), then exit 2."""
+    typer.echo(f"error: {exc.what}", err=True)
     if exc.path:
-        err.print(f"  in {exc.path}{':' + str(exc.line) if exc.line else ''}", highlight=False)
-    err.print(f"  [bold]what to do:[/] {exc.fix}", highlight=False)
+        typer.echo(f"  in {exc.path}{':' + str(exc.line) if exc.line else ''}", err=True)
+    typer.echo(f"  what to do: {exc.fix}", err=True)
     raise typer.Exit(2)
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     corpus = "corpus"
     index = "index"
     book = "book"

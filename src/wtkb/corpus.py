@@ -67,7 +67,7 @@ def _section_keys(doc: Document) -> dict[int, tuple[str, str]]:
             words[h] += 1
     out: dict[int, tuple[str, str]] = {}
     used: Counter[str] = Counter()
-    for i, s in enumerate(secs):
+    for i in range(len(secs)):
         path = keys[i]
         slug = "-".join(slugify(h, words[h]) for h in path if h) or "intro"
         used[slug] += 1

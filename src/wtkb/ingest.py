@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .models import Block, Document, OutlineRule, Section, SourceDoc
+from .models import Block, Document, Section, SourceDoc
 
 # Lines that are page furniture in any source (documents add their own in the manifest).
 FURNITURE = (

@@ -99,11 +99,16 @@ def load_manifest(sources_dir: Path) -> list[SourceDoc]:
             except re.error as exc:
                 raise SourceError(f"document '{ident}' has an invalid regex {rx!r} ({exc})",
                                   "fix the regular expression", path, line) from None
+        sha = entry.get("sha256")
+        if sha is not None and not re.fullmatch(r"[0-9a-f]{64}", str(sha)):
+            raise SourceError(f"document '{ident}' has a malformed sha256 '{sha}'",
+                              f"quote the 64-character hex digest, e.g. sha256: \"$(sha256sum {entry['file']})\"",
+                              path, line)
         docs.append(SourceDoc(
             id=ident, title=str(entry["title"]), short_title=str(entry["short_title"]),
             publisher=str(entry["publisher"]), date=str(entry["date"]), kind=str(entry["kind"]),
             licence=str(entry["licence"]), file=str(entry["file"]), path=file_path, format=fmt,
-            sha256=entry.get("sha256"), description=str(entry.get("description", "")),
+            sha256=str(sha) if sha is not None else None, description=str(entry.get("description", "")),
             author=entry.get("author"), date_note=entry.get("date_note"), furniture=furniture,
             outline=tuple(rules), split_pages=bool(entry.get("split_pages", False)), **extra))
 
