@@ -1,0 +1,349 @@
+"""`make eval` / ``python -m wtkb.evaluate``: retrieval and abstention quality, with baselines.
+
+Questions come from ``tests/eval/questions.yaml`` (``q``, ``gold`` record IDs — any one counts —,
+``type``, ``answerable``, ``split``: dev|test). Every choice in :mod:`wtkb.retrieve` and
+:mod:`wtkb.qa` was tuned on ``dev`` only; ``test`` is reported separately as the held-out check.
+
+Metrics over answerable questions: hit@1, hit@5, MRR (of the first gold paragraph in the top 10).
+Abstention accuracy is over all questions of the split: the method answers exactly the answerable
+ones. "cites gold" (wtkb only) is the share of answerable questions whose answer is supported and
+cites a gold paragraph. Baselines, in the same run and on the same questions:
+
+* ``bm25``: BM25 alone (the same bm25s index);
+* ``dense``: the dense index alone (Chroma vectors, same model);
+* ``rrf``: plain reciprocal-rank fusion (k=60) of those two;
+* ``llama-index default``: ``VectorStoreIndex`` with llama-index's default chunking
+  (``SentenceSplitter``) over the raw ``sources/*.txt`` and the same embedding model; a chunk
+  counts as a gold hit when it contains the gold paragraph's text (its first or last 60
+  letters and digits, or all of it when shorter).
+
+A baseline's abstention uses a threshold on its top score calibrated on dev (best balanced
+accuracy), applied unchanged to test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .errors import WtkbError
+from .settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class Question:
+    q: str
+    gold: tuple[str, ...]
+    type: str
+    answerable: bool
+    split: str
+
+
+def questions_path(settings: Settings) -> Path:
+    return settings.root / "tests" / "eval" / "questions.yaml"
+
+
+def load_questions(path: Path) -> list[Question]:
+    if not path.is_file():
+        raise WtkbError(f"no evaluation questions at {path}", "add tests/eval/questions.yaml (see its header)")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    out = []
+    for i, x in enumerate(raw):
+        try:
+            out.append(Question(q=str(x["q"]), gold=tuple(x.get("gold") or ()), type=str(x.get("type", "")),
+                                answerable=bool(x.get("answerable", True)), split=str(x.get("split", "dev"))))
+        except (KeyError, TypeError) as exc:
+            raise WtkbError(f"question {i + 1} is malformed ({exc})", "give it q, gold, type, answerable, split",
+                            path) from exc
+    return out
+
+
+@dataclass
+class Result:
+    """One method's outcome for one question."""
+
+    ids: list[str]  # ranked record IDs (top 10)
+    top: float  # the score its abstention is decided on
+    supported: bool | None = None  # None: decided later by a calibrated threshold
+    cites: list[str] | None = None  # IDs the answer cites (wtkb only)
+
+
+@dataclass
+class Row:
+    method: str
+    split: str
+    n: int
+    hit1: float
+    hit5: float
+    mrr: float
+    abstain_acc: float
+    abstain_balanced: float
+    cites_gold: float | None = None
+
+
+def rank_of(ids: list[str], gold: set[str]) -> int | None:
+    return next((i + 1 for i, r in enumerate(ids) if r in gold), None)
+
+
+def score_rows(name: str, qs: list[Question], res: dict[str, Result]) -> list[Row]:
+    rows = []
+    for split in ("dev", "test"):
+        sq = [q for q in qs if q.split == split]
+        ans = [q for q in sq if q.answerable]
+        if not sq:
+            continue
+        ranks = [rank_of(res[q.q].ids, set(q.gold)) for q in ans]
+        h1 = np.mean([r == 1 for r in ranks]) if ans else 0.0
+        h5 = np.mean([bool(r and r <= 5) for r in ranks]) if ans else 0.0
+        mrr = np.mean([1 / r if r else 0.0 for r in ranks]) if ans else 0.0
+        ok = [res[q.q].supported == q.answerable for q in sq]
+        ra = np.mean([res[q.q].supported for q in ans]) if ans else 1.0
+        un = [q for q in sq if not q.answerable]
+        ru = np.mean([not res[q.q].supported for q in un]) if un else 1.0
+        cites = None
+        if res[sq[0].q].cites is not None and ans:
+            cites = float(np.mean([bool(res[q.q].supported and set(res[q.q].cites or []) & set(q.gold))
+                                   for q in ans]))
+        rows.append(Row(name, split, len(ans), float(h1), float(h5), float(mrr), float(np.mean(ok)),
+                        float((ra + ru) / 2), cites))
+    return rows
+
+
+def calibrate(qs: list[Question], res: dict[str, Result]) -> float:
+    """The threshold on ``top`` with the best balanced abstention accuracy on dev."""
+    dev = [q for q in qs if q.split == "dev"]
+    cands = sorted({res[q.q].top for q in dev})
+    best, best_t = -1.0, float("-inf")
+    for i, t in enumerate(cands):
+        t = (t + cands[i - 1]) / 2 if i else t - 1e-6
+        ra = np.mean([res[q.q].top >= t for q in dev if q.answerable] or [1.0])
+        ru = np.mean([res[q.q].top < t for q in dev if not q.answerable] or [1.0])
+        if (ra + ru) / 2 > best:
+            best, best_t = (ra + ru) / 2, t
+    return best_t
+
+
+def apply_threshold(res: dict[str, Result], t: float) -> None:
+    for r in res.values():
+        if r.supported is None:
+            r.supported = r.top >= t
+
+
+# --- methods ----------------------------------------------------------------------------------
+
+class Runner:
+    def __init__(self, settings: Settings, qs: list[Question]):
+        from .qa import QA
+        from .retrieve import Retriever
+
+        self.settings = settings
+        self.qs = qs
+        self.retriever = Retriever(settings)
+        self.qa = QA(settings, self.retriever)
+        self._vecs: dict[str, np.ndarray] = {}
+
+    def qvec(self, text: str) -> np.ndarray:
+        if text not in self._vecs:
+            self._vecs[text] = self.retriever.embed(text)
+        return self._vecs[text]
+
+    def retrieval(self, config) -> dict[str, Result]:
+        r = self.retriever
+        out = {}
+        for q in self.qs:
+            exp = r.expand(q.q, config)
+            s = r.score(q.q, config, self.qvec(exp.dense_text if config.expand_dense else q.q))
+            hits = r.rank(s, 10)
+            top = {"dense": hits[0].dense, "bm25": hits[0].bm25}.get(config.fusion, hits[0].score) if hits else 0.0
+            out[q.q] = Result([h.record.id for h in hits], top)
+        return out
+
+    def wtkb(self) -> dict[str, Result]:
+        r, qa = self.retriever, self.qa
+        out = {}
+        for q in self.qs:
+            exp = r.expand(q.q)
+            s = r.score(q.q, qvec=self.qvec(exp.dense_text))
+            hits = r.rank(s, max(10, qa.config.paragraphs))
+            support = qa.support(s, hits)
+            supported = support >= qa.config.threshold
+            cites = [x.hit.record.id for x in qa.pick_sentences(s, hits)] if supported else []
+            out[q.q] = Result([h.record.id for h in hits[:10]], support, supported, cites)
+        return out
+
+    def llama_default(self) -> tuple[dict[str, Result], float]:
+        """llama-index's out-of-the-box pipeline over the raw source files."""
+        from llama_index.core import Settings as LlamaSettings
+        from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
+
+        from .index import _llama_embedder
+
+        files = sorted(p for p in self.settings.sources_dir.glob("*.txt") if not p.name.startswith("UPSTREAM"))
+        docs = SimpleDirectoryReader(input_files=[str(p) for p in files]).load_data()
+        LlamaSettings.llm = None
+        index = VectorStoreIndex.from_documents(docs, embed_model=_llama_embedder())
+        retriever = index.as_retriever(similarity_top_k=10)
+        probes = {r.id: _probes(r.text) for r in self.retriever.records}
+        out = {}
+        found = set()
+        for q in self.qs:
+            nodes = retriever.retrieve(q.q)
+            chunks = [_norm(n.node.get_content()) for n in nodes]
+            gold = set(q.gold)
+            ids = []
+            for c in chunks:  # a chunk stands for the gold paragraphs it contains, else for nothing
+                hit = [g for g in gold if any(p in c for p in probes.get(g, ()))]
+                ids.append(hit[0] if hit else f"chunk-{len(ids)}")
+                found.update(hit)
+            out[q.q] = Result(ids, float(nodes[0].score or 0.0) if nodes else 0.0)
+        all_chunks = [_norm(n.get_content()) for n in index.docstore.docs.values()]
+        golds = {g for q in self.qs for g in q.gold}
+        findable = sum(1 for g in golds if any(p in c for c in all_chunks for p in probes.get(g, ())))
+        return out, findable / max(1, len(golds))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _probes(text: str, n: int = 60) -> tuple[str, ...]:
+    t = _norm(text)
+    return (t,) if len(t) <= n else (t[:n], t[-n:])
+
+
+# --- report -----------------------------------------------------------------------------------
+
+def run(settings: Settings, qs: list[Question], llama: bool = True, ablations: bool = False,
+        progress: Callable[[str], None] = lambda _: None) -> dict:
+    from .retrieve import DEFAULT_CONFIG
+
+    runner = Runner(settings, qs)
+    rows: list[Row] = []
+    progress("wtkb (hybrid)")
+    rows += score_rows("wtkb hybrid", qs, runner.wtkb())
+    thresholds = {}
+    notes = {}
+    baselines = [("bm25 only", replace(DEFAULT_CONFIG, fusion="bm25")),
+                 ("dense only", replace(DEFAULT_CONFIG, fusion="dense")),
+                 ("plain RRF", replace(DEFAULT_CONFIG, fusion="rrf"))]
+    for name, cfg in baselines:
+        progress(name)
+        res = runner.retrieval(cfg)
+        thresholds[name] = calibrate(qs, res)
+        apply_threshold(res, thresholds[name])
+        rows += score_rows(name, qs, res)
+    if llama:
+        progress("llama-index default")
+        res, findable = runner.llama_default()
+        thresholds["llama-index default"] = calibrate(qs, res)
+        apply_threshold(res, thresholds["llama-index default"])
+        rows += score_rows("llama-index default", qs, res)
+        notes["llama_gold_findable"] = findable
+    ablation_rows: list[Row] = []
+    if ablations:
+        for name, changes in ABLATIONS:
+            progress(f"ablation: {name}")
+            res = runner.retrieval(replace(DEFAULT_CONFIG, **changes))
+            for r in res.values():
+                r.supported = True
+            ablation_rows += score_rows(name, qs, res)
+    wt = runner.wtkb()
+    return {"rows": [asdict(r) for r in rows], "ablations": [asdict(r) for r in ablation_rows],
+            "baseline_thresholds": thresholds, "wtkb_threshold": runner.qa.config.threshold,
+            "wtkb_dev_best_threshold": calibrate(qs, wt), "notes": notes,
+            "questions": {s: sum(1 for q in qs if q.split == s) for s in ("dev", "test")}}
+
+
+ABLATIONS: list[tuple[str, dict]] = [
+    ("wtkb hybrid (all)", {}),
+    ("- glossary expansion", {"expansion_weight": 0.0, "expand_dense": False}),
+    ("- best-sentence signal", {"w_sentence": 0.0}),
+    ("- section boosts", {"w_section_dense": 0.0, "w_section_bm25": 0.0}),
+    ("- quantity boost", {"w_quantity": 0.0}),
+    ("- response-heading prior", {"w_response": 0.0, "w_response_yes_no": 0.0}),
+    ("- directory/length priors", {"w_directory": 0.0, "w_length": 0.0}),
+    ("- BM25", {"w_bm25": 0.0, "w_section_bm25": 0.0}),
+]
+
+
+def table(rows: list[dict], title: str, abstention: bool = True):
+    from rich.table import Table
+
+    t = Table(title=title)
+    cols = ["method", "split", "n", "hit@1", "hit@5", "MRR"]
+    if abstention:
+        cols += ["abstain acc", "abstain bal.", "cites gold"]
+    for col in cols:
+        t.add_column(col, justify="left" if col in ("method", "split") else "right", no_wrap=True)
+    for r in rows:
+        cells = [r["method"], r["split"], str(r["n"]), f"{r['hit1']:.3f}", f"{r['hit5']:.3f}", f"{r['mrr']:.3f}"]
+        if abstention:
+            cells += [f"{r['abstain_acc']:.3f}", f"{r['abstain_balanced']:.3f}",
+                      "" if r["cites_gold"] is None else f"{r['cites_gold']:.3f}"]
+        t.add_row(*cells)
+    return t
+
+
+def ensure_index(settings: Settings, say: Callable[[str], None]) -> None:
+    from .corpus import build_corpus
+    from .index import IndexMeta, build_index, check_meta
+
+    corpus = build_corpus(settings.sources_dir)
+    try:
+        check_meta(IndexMeta.read(settings.index), corpus.hash, settings.index)
+    except WtkbError as exc:
+        say(f"{exc.what}: building the index now")
+        build_index(settings, corpus)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from rich.console import Console
+
+    ap = argparse.ArgumentParser(prog="python -m wtkb.evaluate", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--questions", type=Path, help="question file (default tests/eval/questions.yaml)")
+    ap.add_argument("--no-llama", action="store_true", help="skip the llama-index default baseline")
+    ap.add_argument("--ablations", action="store_true", help="also report the hybrid with each signal removed")
+    ap.add_argument("--json", type=Path, help="write the results here (default _build/eval/results.json)")
+    args = ap.parse_args(argv)
+    out, err = Console(width=max(120, Console().width)), Console(stderr=True)
+    settings = get_settings()
+    try:
+        qs = load_questions(args.questions or questions_path(settings))
+        ensure_index(settings, lambda m: err.print(f"[yellow]{m}[/]"))
+        t0 = time.perf_counter()
+        with err.status("evaluating…") as status:
+            result = run(settings, qs, llama=not args.no_llama, ablations=args.ablations,
+                         progress=lambda m: status.update(f"evaluating: {m}"))
+    except WtkbError as exc:
+        err.print(f"[bold red]error:[/] {exc.what}\n  [bold]what to do:[/] {exc.fix}")
+        return 2
+    out.print(table(result["rows"], f"retrieval and abstention ({result['questions']['dev']} dev / "
+                                    f"{result['questions']['test']} test questions; tuned on dev)"))
+    if result["ablations"]:
+        out.print(table(result["ablations"], "ablations: the hybrid with one signal removed", abstention=False))
+    notes = result["notes"]
+    if "llama_gold_findable" in notes:
+        out.print(f"llama-index default: {notes['llama_gold_findable']:.0%} of gold paragraphs can be matched "
+                  "in its raw-text chunks at all")
+    out.print(f"wtkb abstention threshold {result['wtkb_threshold']:.3f} (dev-best on this run: "
+              f"{result['wtkb_dev_best_threshold']:.3f}); baseline thresholds (dev-calibrated): "
+              + ", ".join(f"{k} {v:.3f}" for k, v in result["baseline_thresholds"].items()))
+    out.print(f"[dim]{time.perf_counter() - t0:.1f}s[/]")
+    path = args.json or settings.build / "eval" / "results.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    out.print(f"[dim]results written to {path}[/]")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
