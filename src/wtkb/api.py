@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -125,6 +126,7 @@ class AppState:
         self.settings = settings
         self.qa: QA | None = None
         self.error: WtkbError | None = None
+        self.batcher = None
 
     def load(self) -> None:
         threads = os.environ.get("WTKB_TORCH_THREADS")
@@ -133,24 +135,29 @@ class AppState:
 
             torch.set_num_threads(int(threads))
         from .qa import load_qa
+        from .retrieve import EmbeddingBatcher
 
         try:
-            self.qa = load_qa(self.settings)
+            self.qa = load_qa(self.settings, warm=False)
+            # every forward pass runs on the batcher's thread, the warm-up included (see load_qa)
+            self.batcher = EmbeddingBatcher(self.qa.retriever.vectors_for)
+            self.batcher.embed("warm up")
             self.error = None
         except WtkbError as exc:
             self.qa, self.error = None, exc
             log.warning("Q&A unavailable: %s; %s", exc.what, exc.fix)
 
 
-def get_state(request: Request) -> AppState:
+# dependencies are async so that FastAPI does not hop to a worker thread for them
+async def get_state(request: Request) -> AppState:
     return request.app.state.wtkb
 
 
-def get_app_settings(state: Annotated[AppState, Depends(get_state)]) -> Settings:
+async def get_app_settings(state: Annotated[AppState, Depends(get_state)]) -> Settings:
     return state.settings
 
 
-def get_qa(state: Annotated[AppState, Depends(get_state)]) -> QA:
+async def get_qa(state: Annotated[AppState, Depends(get_state)]) -> QA:
     if state.qa is None:
         err = state.error
         msg = f"{err.what}; {err.fix}" if err else "the index is not loaded yet; run `wtkb build`"
@@ -205,6 +212,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         state.load()
         yield
+        if state.batcher is not None:
+            state.batcher.close()
+
+    async def embed(qa: QA, text: str):
+        """The query's vector and cosines, from the shared batcher (off the event loop)."""
+        return await state.batcher.embed_async(qa.retriever.query_text(text))
 
     app = FastAPI(
         title="wtkb — Working Together 2023 knowledge base",
@@ -249,24 +262,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/ask", response_model=Answer, tags=["Q&A"], responses=PROBLEMS,
               summary="Answer a question from the sources, citing paragraphs")
-    def ask(body: AskRequest, qa: Annotated[QA, Depends(get_qa)],
-            cfg: Annotated[Settings, Depends(get_app_settings)]) -> Answer:
+    async def ask(body: AskRequest, qa: Annotated[QA, Depends(get_qa)],
+                  cfg: Annotated[Settings, Depends(get_app_settings)]) -> Answer:
         question = _check_text(body.question, "question", cfg)
-        return qa.ask(question, body.top_k)
+        # the embedding runs on the batcher's thread; scoring and sentence choice take ~1 ms here
+        qvec = await embed(qa, question)
+        if qa.uses_llm:  # a call to the model server: keep it off the event loop
+            return await run_in_threadpool(qa.ask, question, body.top_k, qvec)
+        return qa.ask(question, body.top_k, qvec=qvec)
+
+    @app.get("/ask", include_in_schema=False)
+    async def ask_get() -> JSONResponse:  # otherwise the handbook mount at / would answer 404
+        return JSONResponse({"detail": "use POST /ask with a JSON body such as {\"question\": \"...\"}; "
+                                       "GET /search?q=... searches without answering"},
+                            status_code=405, headers={"Allow": "POST"})
 
     @app.get("/search", response_model=SearchResults, tags=["Q&A"], responses=PROBLEMS,
              summary="Hybrid search over the paragraphs (no answer)")
-    def search(qa: Annotated[QA, Depends(get_qa)], cfg: Annotated[Settings, Depends(get_app_settings)],
+    async def search(qa: Annotated[QA, Depends(get_qa)], cfg: Annotated[Settings, Depends(get_app_settings)],
                q: Annotated[str, Query(description="Search words", examples=["family group conference"])],
                k: Annotated[int, Query(ge=1, le=SEARCH_K_MAX, description="How many results")] = 10,
                ) -> SearchResults:
         text = _check_text(q, "q", cfg)
-        return SearchResults(q=text, results=qa.search(text, k))
+        return SearchResults(q=text, results=qa.search(text, k, qvec=await embed(qa, text)))
 
     @app.get("/paragraphs/{paragraph_id}", response_model=Paragraph, tags=["corpus"],
              responses={404: {"model": Problem, "description": "No paragraph with that ID"}, 503: PROBLEMS[503]},
              summary="One citable paragraph by ID")
-    def paragraph(paragraph_id: str, qa: Annotated[QA, Depends(get_qa)]) -> Paragraph:
+    async def paragraph(paragraph_id: str, qa: Annotated[QA, Depends(get_qa)]) -> Paragraph:
         rec = qa.retriever.by_id.get(paragraph_id)
         if rec is None:
             raise HTTPException(404, f"no paragraph with ID '{paragraph_id}': IDs look like "
@@ -292,7 +315,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/health", response_model=Health, tags=["service"], summary="Is the index loaded, and which one",
              responses={503: {"model": Health, "description": "Index missing or stale"}})
-    def health(st: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
+    async def health(st: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
         qa = st.qa
         body: dict[str, Any] = {
             "status": "ok" if qa else "unavailable", "index_loaded": qa is not None,
@@ -350,6 +373,9 @@ class Handbook(StaticFiles):
             await super().check_config()
 
     async def get_response(self, path: str, scope):
+        if scope["method"] not in ("GET", "HEAD"):
+            return JSONResponse({"detail": f"{scope['method']} is not allowed here; the API is described at /docs"},
+                                status_code=405)
         if self.directory is None or not Path(self.directory).is_dir():
             if path in (".", "", "index.html"):
                 return JSONResponse({"detail": "the handbook is not built yet: run `wtkb build`. "

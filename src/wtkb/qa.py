@@ -44,7 +44,7 @@ class Citation(BaseModel):
                 "protection concerns, the lead practitioner will be a social worker.",
         "url": "/sources/cr2023/15-section-3-help-and-support.html"
                "#cr2023-support-under-section-17-government-response-p3",
-        "score": 0.7312}]})
+        "score": 0.7022}]})
 
     id: str = Field(description="Paragraph ID (stable; the anchor in the handbook).")
     document: str = Field(description="Source document id, e.g. cr2023.")
@@ -57,11 +57,15 @@ class Citation(BaseModel):
 
 DV_EXAMPLE = {
     "question": "can a DV worker be lead practitioner?",
-    "answer": "We will take forward the proposed changes to the guidance which clarify that a broader range of "
-              "practitioners can be the lead practitioner for children and their families under section 17. "
-              "[cr2023-support-under-section-17-government-response-p1] … Guidance is clear that where there are "
-              "child protection concerns, the lead practitioner will be a social worker. "
-              "[cr2023-support-under-section-17-government-response-p3]",
+    "answer": "Guidance is clear that where there are child protection concerns, the lead practitioner will be a "
+              "social worker. [cr2023-support-under-section-17-government-response-p3] We will take forward the "
+              "proposed changes to the guidance which clarify that a broader range of practitioners can be the lead "
+              "practitioner for children and their families under section 17. "
+              "[cr2023-support-under-section-17-government-response-p1] We will make clear that the lead "
+              "practitioner should hold the right skills and relationship with the family and that the decision "
+              "about how lead practitioners will be allocated will be for the social work qualified practitioner or "
+              "manager and include agreement from the multi-agency team and the lead practitioner, where this is "
+              "appropriate. [cr2023-support-under-section-17-government-response-p1]",
     "supported": True,
     "citations": [Citation.model_config["json_schema_extra"]["examples"][0]],
     "see_also": [],
@@ -92,7 +96,7 @@ class AnswerConfig:
     w_dense: float = 0.5
     w_sentence: float = 1.0
     w_vocab: float = 0.5
-    threshold: float = 0.81
+    threshold: float = 0.806
     paragraphs: int = 4  # sentences are drawn from this many top paragraphs
     max_sentences: int = 3  # 5 for yes/no questions, which need their conditions
     margin: float = 0.15  # keep sentences scoring within this of the best one
@@ -149,8 +153,8 @@ class QA:
                         section=" › ".join(h for h in record.section if h), text=record.text,
                         url=self.url(record), score=round(score, 4))
 
-    def search(self, query: str, k: int = 10) -> list[Citation]:
-        return [self.citation(h.record, h.score) for h in self.retriever.search(query, k)]
+    def search(self, query: str, k: int = 10, qvec=None) -> list[Citation]:
+        return [self.citation(h.record, h.score) for h in self.retriever.search(query, k, qvec=qvec)]
 
     def support(self, s: Scores, hits: list[Hit], config: AnswerConfig | None = None) -> float:
         """How well the sources cover the question (answered when ``>= threshold``)."""
@@ -165,11 +169,16 @@ class QA:
 
     # -- answering ----------------------------------------------------------------------------
 
-    def ask(self, question: str, top_k: int = 5) -> Answer:
+    @property
+    def uses_llm(self) -> bool:
+        return self._llm is not None
+
+    def ask(self, question: str, top_k: int = 5, qvec=None) -> Answer:
+        """Answer ``question``; ``qvec`` is the embedding of ``retriever.query_text(question)`` if known."""
         if self.settings.log_questions:
             log.info("question: %s", question)
-        s = self.retriever.score(question)
-        hits = self.retriever.rank(s, max(top_k, self.config.paragraphs))
+        s = self.retriever.score(question, qvec=qvec)
+        hits = self.retriever.rank(s, top_k)  # citations + see_also never exceed top_k
         if self.support(s, hits) < self.config.threshold:
             return Answer(question=question, answer=UNSUPPORTED, supported=False, citations=[],
                           see_also=[self.citation(h.record, h.score) for h in hits[:top_k]])
@@ -179,7 +188,7 @@ class QA:
 
             chosen = grounded_answer(self._llm, question, hits[:top_k], self.settings)
         if not chosen:
-            chosen = [(x.text, [x.hit]) for x in self.pick_sentences(s, hits)]
+            chosen = [(x.text, [x.hit]) for x in self.pick_sentences(s, hits[:top_k])]
         cited: dict[str, Hit] = {}
         for _, hs in chosen:
             for h in hs:
@@ -250,8 +259,14 @@ def _aux(question: str) -> str:
     return m.group(1).lower() if m else ""
 
 
-def load_qa(settings: Settings) -> QA:
-    """Load the index (refusing a stale or missing one) and return a ready :class:`QA`."""
+def load_qa(settings: Settings, warm: bool = True) -> QA:
+    """Load the index (refusing a stale or missing one) and return a ready :class:`QA`.
+
+    ``warm`` runs the model's (slow) first forward pass now, on this thread. Run every forward pass
+    of a process on one thread: torch's thread pool belongs to the thread that first used it, and a
+    second thread's passes then run about twice as slowly on 2 cores.
+    """
     qa = QA(settings)
-    qa.retriever.embed("warm up")  # the first forward pass is slow; take it at load time
+    if warm:
+        qa.retriever.embed("warm up")
     return qa

@@ -10,9 +10,13 @@ the evaluation set's dev split (see ``python -m wtkb.evaluate``).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import queue
 import re
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from .index import (
     PARAGRAPHS,
     SENTENCES,
     IndexMeta,
+    _release_chroma,
     check_meta,
     chroma_client,
     load_model,
@@ -194,6 +199,8 @@ class Retriever:
             sents = client.get_collection(SENTENCES).get(include=["embeddings", "metadatas"])
         except Exception as exc:  # noqa: BLE001 - any Chroma failure means the same thing to the user
             raise IndexError_(f"the vector store in {index / 'chroma'} cannot be read ({exc})", BUILD_HINT) from exc
+        finally:
+            _release_chroma(client)  # everything needed is now in memory; a rebuild may replace the folder
         if len(paras["ids"]) != len(self.records) or any(i not in pos for i in paras["ids"]):
             raise IndexError_("the vector store does not match the corpus", BUILD_HINT)
         order = np.array([pos[i] for i in paras["ids"]])
@@ -253,6 +260,30 @@ class Retriever:
             v = self.model.encode(text, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return v.astype(np.float32, copy=False)
 
+    def embed_many(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            v = self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+                                  batch_size=max(1, len(texts)))
+        return v.astype(np.float32, copy=False)
+
+    def query_text(self, query: str, config: RetrievalConfig | None = None) -> str:
+        """The text that is embedded for ``query`` (with glossary expansions when configured)."""
+        c = config or self.config
+        return self.expand(query, c).dense_text if c.expand_dense else query
+
+    def vectors_for(self, texts: list[str]) -> list[QueryVector]:
+        """Embed ``texts`` and score them against every paragraph and sentence, all on this thread.
+
+        The API's batcher calls this on its own thread so that every torch operation of the
+        server runs on one thread (see :func:`wtkb.qa.load_qa`).
+        """
+        vecs = self.embed_many(texts)
+        q = self._torch.from_numpy(vecs)
+        with self._lock:
+            dense = (q @ self._mat_t.T).numpy()
+            sent = (q @ self._sent_t.T).numpy()
+        return [QueryVector(vecs[i], dense[i], sent[i]) for i in range(len(texts))]
+
     def _dot(self, mat, qvec: np.ndarray) -> np.ndarray:
         return (mat @ self._torch.from_numpy(np.ascontiguousarray(qvec, dtype=np.float32))).numpy()
 
@@ -286,14 +317,22 @@ class Retriever:
     def section_max(self, x: np.ndarray) -> np.ndarray:
         return np.maximum.reduceat(x, self._sec_starts)[self._sec_of]
 
-    def score(self, query: str, config: RetrievalConfig | None = None, qvec: np.ndarray | None = None) -> Scores:
-        """Every signal and the fused score for every record row."""
+    def score(self, query: str, config: RetrievalConfig | None = None,
+              qvec: np.ndarray | QueryVector | None = None) -> Scores:
+        """Every signal and the fused score for every record row.
+
+        ``qvec``: the embedding of :meth:`query_text` (or a :class:`QueryVector` from
+        :meth:`vectors_for`); embedded here when not given.
+        """
         c = config or self.config
         exp = self.expand(query, c)
         if qvec is None:
             qvec = self.embed(exp.dense_text if c.expand_dense else query)
-        dense = self._dot(self._mat_t, qvec)
-        sent = self.sentence_scores(qvec)
+        if isinstance(qvec, QueryVector):
+            dense, sent, qvec = qvec.dense, qvec.sentence, qvec.vec
+        else:
+            dense = self._dot(self._mat_t, qvec)
+            sent = self.sentence_scores(qvec)
         raw = self.bm25_scores(query, exp, c)
         top = float(raw.max(initial=0.0))
         bm25 = raw / (top + c.bm25_norm * max(1, len(tokenize(query)))) if top > 0 else raw
@@ -317,7 +356,7 @@ class Retriever:
         return s
 
     def search(self, query: str, k: int = 5, config: RetrievalConfig | None = None,
-               qvec: np.ndarray | None = None) -> list[Hit]:
+               qvec: np.ndarray | QueryVector | None = None) -> list[Hit]:
         return self.rank(self.score(query, config, qvec), k)
 
     def rank(self, s: Scores, k: int) -> list[Hit]:
@@ -338,6 +377,69 @@ class Retriever:
             if len(hits) >= k:
                 break
         return hits
+
+
+@dataclass
+class QueryVector:
+    """A query's embedding with its cosine to every paragraph and every sentence."""
+
+    vec: np.ndarray
+    dense: np.ndarray
+    sentence: np.ndarray
+
+
+class EmbeddingBatcher:
+    """Embeds queries on one background thread, taking everything that is waiting as one batch.
+
+    An idle batcher encodes a lone query at once (no waiting window, so no added latency); under
+    load, queries that arrive during a forward pass share the next one, which is far cheaper than
+    one pass each (16 short queries cost about 4 single passes on 2 cores).
+    """
+
+    def __init__(self, encode: Callable[[list[str]], list], max_batch: int = 32):
+        self._encode = encode
+        self._max = max_batch
+        self._q: queue.SimpleQueue[tuple[str, Future] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="wtkb-embed", daemon=True)
+        self._thread.start()
+
+    def submit(self, text: str) -> Future:
+        fut: Future = Future()
+        self._q.put((text, fut))
+        return fut
+
+    def embed(self, text: str):
+        return self.submit(text).result()
+
+    async def embed_async(self, text: str):
+        return await asyncio.wrap_future(self.submit(text))
+
+    def close(self) -> None:
+        self._q.put(None)
+
+    def _run(self) -> None:
+        while True:
+            item = self._q.get()
+            if item is None:
+                return
+            batch = [item]
+            while len(batch) < self._max:
+                try:
+                    nxt = self._q.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    self._q.put(None)
+                    break
+                batch.append(nxt)
+            try:
+                vecs = self._encode([t for t, _ in batch])
+            except BaseException as exc:  # noqa: BLE001 - hand the failure to every waiting caller
+                for _, fut in batch:
+                    fut.set_exception(exc)
+                continue
+            for (_, fut), v in zip(batch, vecs, strict=True):
+                fut.set_result(v)
 
 
 @dataclass
