@@ -175,7 +175,7 @@ class Runner:
             s = r.score(q.q, qvec=self.qvec(exp.dense_text))
             hits = r.rank(s, max(10, qa.config.paragraphs))
             support = qa.support(s, hits)
-            supported = support >= qa.config.threshold
+            supported = qa.supported(s, hits)
             cites = [x.hit.record.id for x in qa.pick_sentences(s, hits)] if supported else []
             out[q.q] = Result([h.record.id for h in hits[:10]], support, supported, cites)
         return out

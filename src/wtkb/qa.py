@@ -167,6 +167,30 @@ class QA:
         best_sentence = float(s.sentence.max(initial=-1.0))
         return c.w_dense * float(s.dense.max()) + c.w_sentence * best_sentence + c.w_vocab * (vocab - 1)
 
+    def top_hit_has_all_terms(self, s: Scores, hits: list[Hit]) -> bool:
+        """Every word of the question is known and the top paragraph contains all of the corpus ones.
+
+        A short, specific question ("what is OASys", "NICCO?") embeds weakly, so its support score
+        is low even when the top paragraph is plainly about it; this parameter-free test answers it.
+        """
+        if not hits:
+            return False
+        toks = list(dict.fromkeys(t for t in tokenize(s.query) if len(t) > 2 or t in self.vocab))
+        known = s.expansion.known_tokens
+        if not toks or any(t not in self.vocab and t not in known for t in toks):
+            return False
+        in_corpus = [t for t in toks if t in self.vocab]
+        if not in_corpus:
+            return False
+        row = self.retriever.row_of[hits[0].record.id]
+        bm25 = self.retriever.bm25
+        return all(float(bm25.get_scores_from_ids([self.vocab[t]])[row]) > 0 for t in in_corpus)
+
+    def supported(self, s: Scores, hits: list[Hit], config: AnswerConfig | None = None) -> bool:
+        """Answer when the support score reaches the threshold or the top hit has all the question's terms."""
+        c = config or self.config
+        return self.support(s, hits, c) >= c.threshold or self.top_hit_has_all_terms(s, hits)
+
     # -- answering ----------------------------------------------------------------------------
 
     @property
@@ -179,7 +203,7 @@ class QA:
             log.info("question: %s", question)
         s = self.retriever.score(question, qvec=qvec)
         hits = self.retriever.rank(s, top_k)  # citations + see_also never exceed top_k
-        if self.support(s, hits) < self.config.threshold:
+        if not self.supported(s, hits):
             return Answer(question=question, answer=UNSUPPORTED, supported=False, citations=[],
                           see_also=[self.citation(h.record, h.score) for h in hits[:top_k]])
         chosen: list[tuple[str, list[Hit]]] | None = None
