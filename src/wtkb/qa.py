@@ -110,6 +110,7 @@ class AnswerConfig:
     w_position: float = 0.03
     w_response: float = 0.05
     w_same_verb: float = 0.05
+    w_quote: float = 0.25  # answer from the sources' own statements before respondents' quoted views
 
 
 DEFAULT_ANSWER_CONFIG = AnswerConfig()
@@ -250,6 +251,8 @@ class QA:
                 score = sim + c.w_overlap * lex + c.w_rank * rel - c.w_position * i + c.w_response * response
                 if aux is not None and aux.search(text):  # "can a … be …?" -> "… can be …"
                     score += c.w_same_verb
+                if h.record.kind == "quote":  # a respondent's view is not what the source itself says
+                    score -= c.w_quote
                 cands.append(Sentence(h, a, b, score))
         if not cands:
             return []
