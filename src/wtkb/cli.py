@@ -64,11 +64,15 @@ def build(
         return
     table = Table(title=f"corpus {report.corpus.hash} ({len(report.corpus.records)} records)")
     kinds = ("paragraph", "list_item", "quote", "footnote", "table", "figure")
-    table.add_column("document")
+    short = {"paragraph": "para", "list_item": "list", "quote": "quote", "footnote": "fn", "table": "table",
+             "figure": "fig"}
+    table.add_column("document", no_wrap=True)
     for k in kinds:
-        table.add_column(k, justify="right")
-    table.add_column("duplicates", justify="right")
-    table.add_column("page-break joins", justify="right")
+        table.add_column(short[k], justify="right")
+    table.add_column("dups", justify="right")
+    table.add_column("joins", justify="right")
+    table.caption = "para/list/quote/fn/table/fig: records by kind · dups: repeats marked duplicate_of · " \
+                    "joins: paragraphs rejoined across a page break"
     counts = report.counts()
     for doc in report.corpus.sources:
         c = counts.get(doc.id, {})
