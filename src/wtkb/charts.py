@@ -13,13 +13,11 @@ from __future__ import annotations
 import html
 import io
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import SourceError
+from .datafiles import data_path, load_entries
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
@@ -70,39 +68,13 @@ class Question(BaseModel):
 
 
 def consultation_path() -> Path:
-    return Path(str(resources.files("wtkb") / "data" / "consultation.yaml"))
+    return data_path("consultation.yaml")
 
 
 def load_consultation(path: Path | None = None) -> list[Question]:
     """The questions, in file order; ``[]`` when the data file does not exist yet."""
-    path = path or consultation_path()
-    if not path.is_file():
-        return []
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        raise SourceError(f"the consultation data are not valid YAML: {exc}", "fix the YAML syntax", path) from exc
-    if isinstance(raw, dict):
-        raw = raw.get("questions", [])
-    if not isinstance(raw, list):
-        raise SourceError("the consultation data must be a list of questions", "make the top level a YAML list",
-                          path)
-    out: list[Question] = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-        name = item.get("id") if isinstance(item, dict) else f"entry {i + 1}"
-        try:
-            q = Question.model_validate(item)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise SourceError(f"consultation question '{name}' is malformed: "
-                              f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
-                              "give it id, question, para and results: [{label, percent}]", path) from exc
-        if q.id in seen:
-            raise SourceError(f"consultation question id '{q.id}' appears twice", "give each a unique id", path)
-        seen.add(q.id)
-        out.append(q)
-    return out
+    return load_entries(path or consultation_path(), Question, "consultation question", missing_ok=True,
+                        list_key="questions", fix="give it id, question, para and results: [{label, percent}]")
 
 
 def pct(value: float) -> str:

@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .datafiles import data_path, load_entries, read_yaml
 from .errors import SourceError
 from .models import Record
 
@@ -88,25 +87,12 @@ class Overrides(BaseModel):
     remove: dict[str, list[str]] = Field(default_factory=dict)
 
 
-def _data(name: str) -> Path:
-    return Path(str(resources.files("wtkb") / "data" / name))
-
-
 def duties_path() -> Path:
-    return _data("duties.yaml")
+    return data_path("duties.yaml")
 
 
 def overrides_path() -> Path:
-    return _data("duty_overrides.yaml")
-
-
-def _read_yaml(path: Path, what: str):
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise SourceError(f"the {what} file is missing", f"restore {path.name} in src/wtkb/data/", path) from exc
-    except yaml.YAMLError as exc:
-        raise SourceError(f"the {what} is not valid YAML: {exc}", "fix the YAML syntax", path) from exc
+    return data_path("duty_overrides.yaml")
 
 
 def load_duties(path: Path | None = None) -> list[Duty]:
@@ -122,30 +108,13 @@ def _load_default() -> tuple[Duty, ...]:
 
 
 def _load_duties(path: Path) -> list[Duty]:
-    raw = _read_yaml(path, "duties register") or []
-    if not isinstance(raw, list):
-        raise SourceError("the duties register must be a list of entries", "make the top level a YAML list", path)
-    out: list[Duty] = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-        name = item.get("id") if isinstance(item, dict) else f"entry {i + 1}"
-        try:
-            duty = Duty.model_validate(item)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise SourceError(f"duty '{name}' is malformed: {'.'.join(map(str, err['loc']))}: {err['msg']}",
-                              "give it id, act, provision, title, binds, requires and valid regex patterns",
-                              path) from exc
-        if duty.id in seen:
-            raise SourceError(f"duty id '{duty.id}' appears twice", "give each duty a unique id", path)
-        seen.add(duty.id)
-        out.append(duty)
-    return out
+    return load_entries(path, Duty, "duty",
+                        fix="give it id, act, provision, title, binds, requires and valid regex patterns")
 
 
 def load_overrides(path: Path | None = None) -> Overrides:
     path = path or overrides_path()
-    raw = _read_yaml(path, "duty overrides") or {}
+    raw = read_yaml(path, "duty overrides") or {}
     try:
         ov = Overrides.model_validate(raw)
     except ValidationError as exc:

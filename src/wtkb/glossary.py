@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import SourceError
+from .datafiles import data_path, load_entries
 
 
 class GlossaryEntry(BaseModel):
@@ -26,13 +24,12 @@ class GlossaryEntry(BaseModel):
 
 
 def glossary_path() -> Path:
-    return Path(str(resources.files("wtkb") / "data" / "glossary.yaml"))
+    return data_path("glossary.yaml")
 
 
 def load_glossary(path: Path | None = None) -> list[GlossaryEntry]:
     """Read and check the glossary; a malformed entry is a `SourceError` naming it."""
-    path = path or glossary_path()
-    if path == glossary_path():
+    if path is None or path == glossary_path():
         return list(_load_default())
     return _load(path)
 
@@ -43,21 +40,5 @@ def _load_default() -> tuple[GlossaryEntry, ...]:
 
 
 def _load(path: Path) -> list[GlossaryEntry]:
-    if not path.is_file():
-        return []
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        raise SourceError(f"the glossary is not valid YAML: {exc}", "fix the YAML syntax", path) from exc
-    if not isinstance(raw, list):
-        raise SourceError("the glossary must be a list of entries", "make the top level a YAML list", path)
-    out: list[GlossaryEntry] = []
-    for i, item in enumerate(raw):
-        try:
-            out.append(GlossaryEntry.model_validate(item))
-        except ValidationError as exc:
-            name = item.get("term") if isinstance(item, dict) else f"entry {i + 1}"
-            raise SourceError(f"glossary entry '{name}' is malformed: {exc.errors()[0]['msg']}",
-                              "give it term, definition and list-valued aliases/query_expansion/see_also",
-                              path) from exc
-    return out
+    return load_entries(path, GlossaryEntry, "glossary entry", key="term", missing_ok=True,
+                        fix="give it term, definition and list-valued aliases/query_expansion/see_also")
