@@ -110,10 +110,12 @@ class AnswerConfig:
     w_position: float = 0.03
     w_response: float = 0.05
     w_same_verb: float = 0.05
+    w_question: float = 0.5  # a sentence that is itself a question is used only when nothing else fits
     w_quote: float = 0.25  # answer from the sources' own statements before respondents' quoted views
 
 
 DEFAULT_ANSWER_CONFIG = AnswerConfig()
+QUESTION_END = re.compile(r"\?[\W_]*$")
 CONDITION = re.compile(r"\b(where|if|unless|only|provided|except|as long as|whether|must|should not|cannot)\b", re.I)
 
 
@@ -253,6 +255,8 @@ class QA:
                     score += c.w_same_verb
                 if h.record.kind == "quote":  # a respondent's view is not what the source itself says
                     score -= c.w_quote
+                if QUESTION_END.search(text):  # "We also asked, '…?'" restates a question, it answers nothing
+                    score -= c.w_question
                 cands.append(Sentence(h, a, b, score))
         if not cands:
             return []
