@@ -12,9 +12,11 @@ own access log off (``wtkb serve`` does).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
+import typing
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,10 +27,11 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .errors import WtkbError
+from .models import Record
 from .qa import QA, Answer, Citation
 from .settings import Settings, get_settings
 
@@ -60,8 +63,24 @@ class SearchResults(BaseModel):
     results: list[Citation]
 
 
-class Paragraph(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+def _record_fields() -> dict[str, Any]:
+    """The corpus record's fields, taken from `wtkb.models.Record` (one definition of a record)."""
+    hints = typing.get_type_hints(Record)
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(Record):
+        if f.default is not dataclasses.MISSING:
+            out[f.name] = (hints[f.name], f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            out[f.name] = (hints[f.name], Field(default_factory=f.default_factory))
+        else:
+            out[f.name] = (hints[f.name], ...)
+    return out
+
+
+# A corpus record as `wtkb paragraphs --jsonl` prints it, plus the link to its anchor in the handbook.
+Paragraph = create_model(
+    "Paragraph",
+    __config__=ConfigDict(json_schema_extra={"examples": [{
         "id": "cr2023-support-under-section-17-government-response-p3", "document": "cr2023",
         "section": ["Section 3 – Help and support for children and their families",
                     "Support under section 17 of the Children Act 1989", "Government response"],
@@ -70,23 +89,10 @@ class Paragraph(BaseModel):
                  "Government response › para 3",
         "position": 3, "line": 767, "footnotes": [], "page": "sources/cr2023/15-section-3-help-and-support",
         "url": "/sources/cr2023/15-section-3-help-and-support.html"
-               "#cr2023-support-under-section-17-government-response-p3"}]})
-
-    id: str
-    document: str
-    section: list[str]
-    kind: str
-    text: str
-    label: str
-    position: int
-    line: int
-    footnotes: list[str] = []
-    duplicate_of: str | None = None
-    attribution: str | None = None
-    rows: list[list[str]] | None = None
-    caption: str | None = None
-    page: str
-    url: str = Field(description="Link to the paragraph's anchor in the handbook.")
+               "#cr2023-support-under-section-17-government-response-p3"}]}),
+    **_record_fields(),
+    url=(str, Field(description="Link to the paragraph's anchor in the handbook.")),
+)
 
 
 class Health(BaseModel):
