@@ -31,12 +31,23 @@ build: setup
 serve: setup
 	$(WTKB) serve --host $(HOST) --port $(PORT)
 
-## browser: Debian's chromium for the browser tests (skipped where it cannot be installed)
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+## browser: Debian's chromium (and npm, for axe-core) for the browser tests, installed when missing
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; \
-	  else echo "chromium not installed (need root + apt-get): browser tests will be skipped"; fi; }
+	    echo "installing $$missing (apt-get)"; \
+	    (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null) || echo "could not install $$missing: the browser tests will say what is missing"; \
+	  else echo "$$missing not installed (needs root and apt-get): the browser tests will say what is missing"; fi; fi
+	@$(MAKE) --no-print-directory $(AXE)
+
+# axe-core, pinned by tests/browser/package-lock.json, for the accessibility checks
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not installed: the accessibility tests will be skipped"; fi
 
 ## test: set up, then lint and run every test
 test: setup browser

@@ -25,7 +25,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -53,6 +53,34 @@ class AskRequest(BaseModel):
                                                    "default 1000, characters).")
     top_k: int = Field(5, strict=True, ge=1, le=TOP_K_MAX,
                        description=f"How many paragraphs to return in citations + see_also (1–{TOP_K_MAX}).")
+
+
+BRIEFING_FORMATS = ("pptx", "md", "html")
+
+
+class BriefingRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"topic": "01-lead-practitioner", "audience": "education DSLs", "format": "pptx"},
+        {"topic": "family group conferences", "format": "html"},
+    ]})
+
+    topic: str = Field(strict=True, description="A built-in topic (its slug from GET /briefings, its number or "
+                                                "words of its title) or free text, answered by retrieval.")
+    audience: str | None = Field(None, strict=True, max_length=100,
+                                 description="Who the session is for, e.g. 'education DSLs' (optional).")
+    format: typing.Literal["pptx", "md", "html"] = Field(
+        "pptx", description="pptx: slides with speaker notes; md: the same deck as Markdown; "
+                            "html: a one-page handout to print or save as PDF.")
+
+
+class BriefingTopic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "slug": "01-lead-practitioner", "title": "Who can be the lead practitioner",
+        "url": "/topics/01-lead-practitioner.html"}]})
+
+    slug: str = Field(description="Pass this as the topic of POST /briefings.")
+    title: str
+    url: str = Field(description="The topic chapter in the handbook.")
 
 
 class SearchResults(BaseModel):
@@ -180,7 +208,7 @@ def _check_text(text: str, what: str, settings: Settings) -> str:
     return text.strip()
 
 
-def _describe(errors: list[dict[str, Any]]) -> tuple[int, str]:
+def _describe(errors: list[dict[str, Any]], path: str = "/ask") -> tuple[int, str]:
     """A validation error list -> (status, one sentence a person can act on)."""
     e = errors[0]
     kind = e.get("type", "")
@@ -190,13 +218,21 @@ def _describe(errors: list[dict[str, Any]]) -> tuple[int, str]:
         where = e.get("ctx", {}).get("error", "")
         return 400, f"the request body is not valid JSON ({where}): send e.g. {{\"question\": \"...\"}}"
     if kind == "missing" and field == "body":
-        return 422, "the request has no JSON body: send e.g. {\"question\": \"...\", \"top_k\": 5}"
+        example = '{"topic": "01-lead-practitioner", "format": "pptx"}' if path == "/briefings" else \
+            '{"question": "...", "top_k": 5}'
+        return 422, f"the request has no JSON body: send e.g. {example}"
     if kind == "missing":
         return 422, f"'{field}' is required"
     if kind == "model_attributes_type" or (kind == "dict_type" and field == "body"):
         return 422, "the body must be a JSON object such as {\"question\": \"...\"}"
     if kind == "extra_forbidden":
-        return 422, f"unknown field '{field}': the body takes 'question' and optionally 'top_k'"
+        takes = "'topic' and optionally 'audience' and 'format'" if path == "/briefings" else \
+            "'question' and optionally 'top_k'"
+        return 422, f"unknown field '{field}': the body takes {takes}"
+    if kind == "literal_error":
+        return 422, f"'{field}' must be one of {e.get('ctx', {}).get('expected', '')} (got {e.get('input')!r})"
+    if kind == "string_too_long":
+        return 422, f"'{field}' is too long: at most {e.get('ctx', {}).get('max_length')} characters"
     if kind in ("string_type",):
         return 422, f"'{field}' must be a string"
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -234,8 +270,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "links to the paragraph in the handbook. Questions are not logged or stored unless the operator "
             "sets `WTKB_LOG_QUESTIONS=true`."),
         lifespan=lifespan,
-        openapi_tags=[{"name": "Q&A"}, {"name": "corpus"}, {"name": "service"}])
+        openapi_tags=[{"name": "Q&A"}, {"name": "corpus"}, {"name": "briefings"}, {"name": "service"}])
     app.state.wtkb = state
+    handbook = Handbook(directory=settings.html_dir, html=True, check_dir=False)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -253,7 +290,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, exc: RequestValidationError):
-        status, msg = _describe(jsonable_encoder(exc.errors()))
+        status, msg = _describe(jsonable_encoder(exc.errors()), request.url.path)
         return JSONResponse({"detail": msg}, status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
@@ -311,13 +348,60 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/duties/{duty_id}", tags=["corpus"], summary="One duty and the paragraphs that concern it",
              responses={404: {"model": Problem, "description": "No duty with that ID"},
                         503: {"model": Problem, "description": "Duties register or index not available"}})
-    def duty(duty_id: str, qa: Annotated[QA, Depends(get_qa)]) -> JSONResponse:
+    async def duty(duty_id: str, request: Request, st: Annotated[AppState, Depends(get_state)]):
+        if duty_id.endswith(".html"):  # the handbook's duty pages share the /duties/ path
+            return await handbook.get_response(f"duties/{duty_id}", request.scope)
+        qa = await get_qa(st)
         pairs = _duties(qa)
         for d, links in pairs:
             if d.id == duty_id:
                 return JSONResponse(_duty(d, links, qa, full=True))
         raise HTTPException(404, f"no duty with ID '{duty_id}': GET /duties lists them "
                                  f"({', '.join(d.id for d, _ in pairs[:5])}, …)")
+
+    @app.get("/briefings", response_model=list[BriefingTopic], tags=["briefings"],
+             summary="The built-in briefing topics (the handbook's topic chapters)")
+    async def briefing_topics(cfg: Annotated[Settings, Depends(get_app_settings)]) -> list[BriefingTopic]:
+        from .briefing import list_topics
+
+        return [BriefingTopic(slug=t.slug, title=t.title, url=f"{cfg.base_url}{t.page}.html")
+                for t in list_topics(cfg)]
+
+    @app.post("/briefings", tags=["briefings"], summary="Build a cited briefing pack and return the file",
+              responses={200: {"description": "The pack: .pptx, .md or .html, as an attachment",
+                               "content": {"application/vnd.openxmlformats-officedocument.presentationml."
+                                           "presentation": {}, "text/markdown": {}, "text/html": {}}},
+                         **PROBLEMS})
+    async def briefing(body: BriefingRequest, request: Request, st: Annotated[AppState, Depends(get_state)]):
+        from .briefing import BriefingError, build_pack
+        from .briefing_render import FORMATS, render, slide_count
+        from .corpus import slugify
+
+        cfg = st.settings
+        topic = _check_text(body.topic, "topic", cfg)
+        if len(topic) > 200:
+            raise HTTPException(422, f"topic is {len(topic)} characters long; the limit is 200: name the topic "
+                                     "in a few words, or use a slug from GET /briefings")
+        audience = (body.audience or "").strip() or None
+        # links in the pack point at this server's handbook, so they work from the downloaded file
+        base = str(request.base_url) if cfg.base_url == "/" else cfg.base_url
+
+        def make() -> tuple[bytes, str, int | None]:
+            pack = build_pack(cfg, topic, audience, qa=st.qa)
+            name = pack.topic.slug if pack.topic else slugify(pack.title)[:60] or "topic"
+            return render(pack, body.format, base_url=base), f"wtkb-briefing-{name}", slide_count(pack)
+
+        try:
+            data, name, slides = await run_in_threadpool(make)
+        except BriefingError as exc:
+            raise HTTPException(422, f"{exc.what}; {exc.fix}") from exc
+        except WtkbError as exc:  # e.g. a free-text topic while the index is missing
+            raise HTTPException(503, f"{exc.what}; {exc.fix}") from exc
+        media, suffix = FORMATS[body.format]
+        headers = {"Content-Disposition": f'attachment; filename="{name}{suffix}"'}
+        if body.format == "pptx" and slides:
+            headers["X-Wtkb-Slides"] = str(slides)
+        return Response(content=data, media_type=media, headers=headers)
 
     @app.get("/health", response_model=Health, tags=["service"], summary="Is the index loaded, and which one",
              responses={503: {"model": Health, "description": "Index missing or stale"}})
@@ -337,7 +421,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
         return JSONResponse(body, status_code=200 if qa else 503)
 
-    app.mount("/", Handbook(directory=settings.html_dir, html=True, check_dir=False), name="handbook")
+    app.mount("/", handbook, name="handbook")
     return app
 
 

@@ -460,6 +460,14 @@ def run_sphinx(settings: Settings, jobs: int = 1) -> None:
         if not (root / name).is_file():
             raise BookError(f"{name} is missing at the project root", f"restore {name} (it is committed)", root)
     cache = cache_dir(settings)
+    # Sphinx 7.4 does not overwrite a static file already in its output: drop a changed wtkb.css or
+    # wtkb.js so that the new one reaches the site on an incremental build too
+    from .sphinx import STATIC
+
+    for f in STATIC.iterdir():
+        built = cache / "html" / "_static" / f.name
+        if built.is_file() and built.read_bytes() != f.read_bytes():
+            built.unlink()  # wtkb.sphinx's env_version covers these files: every page is rewritten
     args = {"src": str(root / BOOK), "out": str(cache / "html"), "doctrees": str(cache / "doctrees"),
             "config": str(root / "_config.yml"), "toc": str(root / "_toc.yml"), "jobs": jobs}
     env = dict(os.environ, PYTHONHASHSEED="0", NO_COLOR="1")

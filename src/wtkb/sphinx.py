@@ -16,7 +16,9 @@ directives
     provenance), ``wtkb-duty`` (declares the page of a duty),
     ``duty-backlinks`` (every record tagged with a duty, collected at build
     time), ``duty-register`` (all duties with their backlink counts) and
-    ``wtkb-source-list`` (all sources with their provenance).
+    ``wtkb-source-list`` (all sources with their provenance), ``wtkb-ask`` (the
+    Ask page's form) and ``wtkb-briefing-form`` (download a briefing pack;
+    every topic chapter gets one in a closing "Build a briefing pack" section).
 
 store
     the ``wtkb`` domain keeps records, duties, sources and references per
@@ -28,7 +30,9 @@ store
 
 static files
     ``wtkb.css`` (phone and print styles) and ``wtkb.js`` (copy citation,
-    sortable tables) from ``wtkb/static``.
+    sortable tables, the ask box on every page, the Ask page and the briefing
+    form, which call the API when the site is served by ``wtkb serve``) from
+    ``wtkb/static``.
 """
 
 from __future__ import annotations
@@ -474,6 +478,80 @@ class SourceList(_Placeholder):
     what = "sources"
 
 
+# --------------------------------------------------------------------------- ask and briefing forms
+
+ASK_FALLBACK = ("Asking a question needs JavaScript and the wtkb server. Start it with `make run` "
+                "(or `wtkb build` then `wtkb serve`) and open this page from http://127.0.0.1:8000/.")
+BRIEFING_SECTION = "Build a briefing pack"
+BRIEFING_FORMATS = (("pptx", "Slides (.pptx)"), ("html", "One-page handout (.html)"), ("md", "Markdown (.md)"))
+
+
+class WtkbAsk(SphinxDirective):
+    """```{wtkb-ask}```: where the Ask page's form goes; ``wtkb.js`` builds it and calls ``POST /ask``."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        box = wtkb_box(classes=["wtkb-ask", "wtkb-ask-page"])
+        self.set_source_info(box)
+        box += nodes.paragraph("", ASK_FALLBACK, classes=["wtkb-ask-fallback"])
+        return [box]
+
+
+def briefing_form_html(topic: str) -> str:
+    """The "build a briefing" form of a topic chapter; ``wtkb.js`` posts it to ``/briefings``."""
+    t = html.escape(topic, quote=True)
+    options = "".join(f'<option value="{v}">{html.escape(label)}</option>' for v, label in BRIEFING_FORMATS)
+    return (
+        f'<form class="wtkb-briefing-form" data-topic="{t}" novalidate>\n'
+        f'<div class="wtkb-field"><label for="wtkb-brief-audience">Audience (optional)</label>'
+        f'<input id="wtkb-brief-audience" name="audience" type="text" maxlength="100" autocomplete="off" '
+        f'placeholder="e.g. education DSLs"></div>\n'
+        f'<div class="wtkb-field"><label for="wtkb-brief-format">Format</label>'
+        f'<select id="wtkb-brief-format" name="format">{options}</select></div>\n'
+        f'<button type="submit" class="wtkb-button">Build the pack</button>\n'
+        f'<p class="wtkb-status" role="status" aria-live="polite"></p>\n'
+        f'</form>\n')
+
+
+class WtkbBriefingForm(SphinxDirective):
+    """```{wtkb-briefing-form} topic```: a form that downloads a briefing pack on ``topic``.
+
+    Topic chapters (``topics/*``) get one automatically, in a section of their own at the end.
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self) -> list[nodes.Node]:
+        return briefing_form_nodes(self.arguments[0])
+
+
+def briefing_form_nodes(topic: str) -> list[nodes.Node]:
+    intro = nodes.paragraph("", "Slides, a one-page handout or editable Markdown built from this chapter for a "
+                                "training session: each point carries the citation it rests on, and the speaker "
+                                "notes hold the cited paragraphs. Building a pack needs the wtkb server (")
+    intro += nodes.literal("", "make run")
+    intro += nodes.Text(").")
+    box = wtkb_box(classes=["wtkb-briefing"])
+    box += nodes.raw("", briefing_form_html(topic), format="html")
+    return [intro, box]
+
+
+def add_briefing_section(app: Sphinx, doctree: nodes.document) -> None:
+    """Append "Build a briefing pack" to every topic chapter (before the TOC is collected)."""
+    docname = app.env.docname
+    if not docname.startswith("topics/"):
+        return
+    top = next(iter(doctree.findall(nodes.section)), None)
+    if top is None:
+        return
+    section = nodes.section(ids=["build-a-briefing-pack"], names=[nodes.fully_normalize_name(BRIEFING_SECTION)])
+    section += nodes.title("", BRIEFING_SECTION)
+    section.extend(briefing_form_nodes(docname.split("/", 1)[1]))
+    top += section
+
+
 # --------------------------------------------------------------------------- placeholders
 
 
@@ -635,6 +713,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("duty-backlinks", DutyBacklinks)
     app.add_directive("duty-register", DutyRegister)
     app.add_directive("wtkb-source-list", SourceList)
+    app.add_directive("wtkb-ask", WtkbAsk)
+    app.add_directive("wtkb-briefing-form", WtkbBriefingForm)
+    app.connect("doctree-read", add_briefing_section, priority=400)  # before the TOC collector (500)
     app.connect("doctree-resolved", resolve_placeholders)
     app.connect("env-get-outdated", outdated)
     app.connect("build-finished", drop_removed_pages)
@@ -642,5 +723,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("wtkb.css")
     app.add_js_file("wtkb.js", loading_method="defer")
     # a changed extension changes the doctrees it makes: tie the environment to this file's content
-    env_version = int(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8], 16)
+    # (and to the static files, so that every page links the new wtkb.css / wtkb.js checksum)
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for f in sorted(STATIC.iterdir()):
+        digest.update(f.read_bytes())
+    env_version = int(digest.hexdigest()[:8], 16)
     return {"version": "1", "env_version": env_version, "parallel_read_safe": True, "parallel_write_safe": True}

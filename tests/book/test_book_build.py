@@ -16,7 +16,7 @@ from wtkb.book import build_book
 from wtkb.cli import app
 from wtkb.errors import WtkbError
 
-from .conftest import make_project, parse_html
+from ..conftest import make_project, parse_html
 
 pytestmark = pytest.mark.slow
 

@@ -1,26 +1,10 @@
-"""Q&A fixtures: the real index, built ONCE per test session into a temp folder."""
+"""Q&A fixtures over the real index (``qa_settings`` in tests/conftest.py, built once per session)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from wtkb.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[2]
 DV_QUESTION = "can a DV worker be lead practitioner?"
-
-
-@pytest.fixture(scope="session")
-def qa_settings(tmp_path_factory, corpus) -> Settings:
-    """Settings whose index (real model, real Chroma) is built once into a session temp folder."""
-    from wtkb.index import build_index
-
-    tmp = tmp_path_factory.mktemp("qa")
-    settings = Settings(root=ROOT, build_dir=tmp / "_build", index_dir=tmp / "index")
-    build_index(settings, corpus)
-    return settings
 
 
 @pytest.fixture(scope="session")

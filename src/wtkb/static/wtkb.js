@@ -1,4 +1,6 @@
-/* wtkb handbook: copy-citation buttons and sortable tables. No dependencies. */
+/* wtkb handbook: copy-citation buttons, sortable tables, asking questions and building briefing
+   packs through the wtkb server, and small accessibility repairs of the theme. No dependencies.
+   Everything that comes from the server is inserted as text (textContent), never as HTML. */
 (function () {
   "use strict";
 
@@ -93,8 +95,303 @@
     table.classList.add("wtkb-sortable-ready");
   }
 
+  /* ---- the wtkb server: /health, /ask, /briefings ---------------------- */
+
+  var MAX_QUESTION = 1000;
+  /* a message: text, with {code: "..."} parts shown as code */
+  var NO_SERVER = ["Asking needs the wtkb server, and this copy of the handbook is being read without it " +
+    "(as plain files or from a static web host). To ask questions or build briefing packs, start the " +
+    "server from the project folder with ", { code: "make run" }, " (or ", { code: "wtkb build" },
+    " and then ", { code: "wtkb serve" }, ") and open ", { code: "http://127.0.0.1:8000/ask.html" }, "."];
+
+  function contentRoot() {
+    var root = document.documentElement.getAttribute("data-content_root");
+    if (root === null) { root = (window.DOCUMENTATION_OPTIONS && DOCUMENTATION_OPTIONS.URL_ROOT) || "./"; }
+    return root;
+  }
+
+  /* an API path ("ask") or a handbook link from the API ("/sources/x.html#id") -> URL of this site */
+  function siteUrl(path) {
+    return new URL(contentRoot() + String(path).replace(/^\//, ""), window.location.href).href;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  var serverCheck = null;
+  /* resolves to {ok: true} or {ok: false, message: "..."}; asked once per page */
+  function checkServer() {
+    if (serverCheck) { return serverCheck; }
+    if (window.location.protocol === "file:" || !window.fetch) {
+      serverCheck = Promise.resolve({ ok: false, message: NO_SERVER });
+      return serverCheck;
+    }
+    serverCheck = fetch(siteUrl("health"), { headers: { "Accept": "application/json" } }).then(function (r) {
+      return r.json().then(function (body) {
+        if (body && body.status === "ok") { return { ok: true }; }
+        if (body && typeof body.status === "string") {
+          return { ok: false, message: ["The wtkb server is running but cannot answer yet: " +
+            (body.message || body.status) + "."] };
+        }
+        return { ok: false, message: NO_SERVER };
+      }, function () { return { ok: false, message: NO_SERVER }; });
+    }, function () { return { ok: false, message: NO_SERVER }; });
+    return serverCheck;
+  }
+
+  function problem(response) {
+    return response.json().then(function (body) {
+      return (body && body.detail) ? String(body.detail) : "the server answered " + response.status;
+    }, function () { return "the server answered " + response.status; });
+  }
+
+  function setStatus(node, message, kind) {
+    node.textContent = "";
+    [].concat(message || []).forEach(function (part) {
+      node.appendChild(typeof part === "string" ? document.createTextNode(part) : el("code", null, part.code));
+    });
+    node.className = "wtkb-status" + (kind ? " wtkb-status-" + kind : "");
+  }
+
+  /* ---- answers ------------------------------------------------------------ */
+
+  var CITE = /\s*\[([A-Za-z0-9][A-Za-z0-9, -]*)\]/g;
+
+  function citationList(items, className) {
+    var list = el("ol", className);
+    items.forEach(function (c) {
+      var li = el("li");
+      var a = el("a", "wtkb-answer-cite", c.label);
+      a.href = siteUrl(c.url);
+      a.setAttribute("data-id", c.id);
+      li.appendChild(a);
+      var more = el("details", "wtkb-answer-para");
+      more.appendChild(el("summary", null, "Show the paragraph"));
+      more.appendChild(el("blockquote", null, c.text));
+      li.appendChild(more);
+      list.appendChild(li);
+    });
+    return list;
+  }
+
+  function renderAnswer(out, data) {
+    out.textContent = "";
+    var head = el("h3", "wtkb-answer-heading", data.supported ? "Answer" : "Not answered by the sources");
+    out.appendChild(head);
+    var body = el("p", data.supported ? "wtkb-answer-text" : "wtkb-answer-text wtkb-answer-none");
+    var ids = (data.citations || []).map(function (c) { return c.id; });
+    var text = String(data.answer || ""), last = 0, m;
+    CITE.lastIndex = 0;
+    while ((m = CITE.exec(text)) !== null) {
+      body.appendChild(document.createTextNode(text.slice(last, m.index) + " "));
+      m[1].split(/,\s*/).forEach(function (id) {
+        var n = ids.indexOf(id);
+        if (n < 0) { return; }
+        var c = data.citations[n];
+        var a = el("a", "wtkb-answer-marker", "[" + (n + 1) + "]");
+        a.href = siteUrl(c.url);
+        a.setAttribute("aria-label", "source " + (n + 1) + ": " + c.label);
+        body.appendChild(a);
+      });
+      last = CITE.lastIndex;
+    }
+    body.appendChild(document.createTextNode(text.slice(last)));
+    out.appendChild(body);
+    if (data.citations && data.citations.length) {
+      out.appendChild(el("h4", null, "Sources cited"));
+      out.appendChild(citationList(data.citations, "wtkb-citations"));
+    }
+    if (data.see_also && data.see_also.length) {
+      out.appendChild(el("h4", null, data.supported ? "See also" : "Nearest paragraphs"));
+      out.appendChild(citationList(data.see_also, "wtkb-see-also"));
+    }
+    out.appendChild(el("p", "wtkb-answer-note", "Answer sentences are copied from the cited paragraphs; " +
+      "read them in context before relying on them. Not legal advice."));
+  }
+
+  function ask(form) {
+    var input = form.querySelector("[name=question]");
+    var status = form.querySelector(".wtkb-status");
+    var out = form.parentNode.querySelector(".wtkb-answer");
+    var question = input.value.trim();
+    if (!question) { setStatus(status, "Type a question first.", "error"); input.focus(); return; }
+    if (question.length > MAX_QUESTION) {
+      setStatus(status, "That question is " + question.length + " characters long; the limit is " +
+        MAX_QUESTION + ". Shorten it.", "error");
+      return;
+    }
+    setStatus(status, "Looking in the sources…", "busy");
+    checkServer().then(function (server) {
+      if (!server.ok) { setStatus(status, server.message, "error"); return null; }
+      return fetch(siteUrl("ask"), {
+        method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify({ question: question, top_k: 5 })
+      }).then(function (r) {
+        if (!r.ok) { return problem(r).then(function (msg) { setStatus(status, "Could not ask: " + msg, "error"); }); }
+        return r.json().then(function (data) {
+          renderAnswer(out, data);
+          setStatus(status, data.supported ? "Answered from " + data.citations.length + " cited paragraph" +
+            (data.citations.length === 1 ? "." : "s.") : "The sources do not answer this question.", "done");
+        });
+      });
+    }).catch(function () {
+      setStatus(status, "The wtkb server did not answer. Is it still running?", "error");
+    });
+  }
+
+  var askCount = 0;
+  function askForm(compact) {
+    askCount += 1;
+    var id = "wtkb-q-" + askCount;
+    var form = el("form", "wtkb-ask-form" + (compact ? " wtkb-ask-compact" : ""));
+    form.setAttribute("novalidate", "");
+    var label = el("label", null, compact ? "Ask the handbook a question" : "Your question");
+    label.setAttribute("for", id);
+    var input = el(compact ? "input" : "textarea");
+    input.id = id;
+    input.name = "question";
+    input.setAttribute("maxlength", String(MAX_QUESTION));
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("placeholder", "e.g. can a DV worker be lead practitioner?");
+    if (compact) { input.type = "text"; } else { input.rows = 3; }
+    var button = el("button", "wtkb-button", "Ask");
+    button.type = "submit";
+    var row = el("div", "wtkb-ask-row");
+    row.appendChild(input);
+    row.appendChild(button);
+    form.appendChild(label);
+    form.appendChild(row);
+    form.appendChild(el("p", "wtkb-ask-privacy", "Do not include names or details that identify a child or family."));
+    var status = el("p", "wtkb-status");
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    form.appendChild(status);
+    form.addEventListener("submit", function (event) { event.preventDefault(); ask(form); });
+    if (!compact) {
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); ask(form); }
+      });
+    }
+    return form;
+  }
+
+  function answerArea() {
+    var out = el("div", "wtkb-answer");
+    out.setAttribute("aria-live", "polite");
+    return out;
+  }
+
+  function initAskPage(mount) {
+    mount.textContent = "";
+    var form = askForm(false);
+    mount.appendChild(form);
+    mount.appendChild(answerArea());
+    var status = form.querySelector(".wtkb-status");
+    checkServer().then(function (server) {
+      if (!server.ok) {
+        mount.classList.add("wtkb-no-server");
+        setStatus(status, server.message, "error");
+      } else {
+        mount.classList.add("wtkb-server-ok");
+      }
+    });
+  }
+
+  function initAskBox() {
+    var article = document.querySelector("article.bd-article");
+    if (!article || document.querySelector(".wtkb-ask-page")) { return; }
+    var box = el("aside", "wtkb-askbox d-print-none");
+    box.setAttribute("aria-label", "Ask the handbook");
+    box.appendChild(askForm(true));
+    box.appendChild(answerArea());
+    article.appendChild(box);
+  }
+
+  /* ---- briefing packs ------------------------------------------------------- */
+
+  function filename(response, fallback) {
+    var cd = response.headers.get("Content-Disposition") || "";
+    var m = /filename="?([^";]+)"?/.exec(cd);
+    return m ? m[1] : fallback;
+  }
+
+  function buildBriefing(form) {
+    var status = form.querySelector(".wtkb-status");
+    var button = form.querySelector("button[type=submit]");
+    var audience = form.querySelector("[name=audience]").value.trim();
+    var format = form.querySelector("[name=format]").value;
+    var body = { topic: form.getAttribute("data-topic"), format: format };
+    if (audience) { body.audience = audience; }
+    setStatus(status, "Building the pack…", "busy");
+    button.disabled = true;
+    checkServer().then(function (server) {
+      if (!server.ok) { setStatus(status, server.message, "error"); return null; }
+      return fetch(siteUrl("briefings"), {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+      }).then(function (r) {
+        if (!r.ok) { return problem(r).then(function (msg) { setStatus(status, "Could not build the pack: " + msg, "error"); }); }
+        var name = filename(r, "briefing." + format);
+        return r.blob().then(function (blob) {
+          var a = el("a", null, name);
+          a.href = URL.createObjectURL(blob);
+          a.download = name;
+          document.body.appendChild(a);
+          a.click();
+          document.body.removeChild(a);
+          window.setTimeout(function () { URL.revokeObjectURL(a.href); }, 60000);
+          var slides = r.headers.get("X-Wtkb-Slides");
+          setStatus(status, "Downloaded " + name + (slides ? " (" + slides + " slides)" : "") + ".", "done");
+        });
+      });
+    }).catch(function () {
+      setStatus(status, "The wtkb server did not answer. Is it still running?", "error");
+    }).then(function () { button.disabled = false; });
+  }
+
+  /* ---- small accessibility repairs of the theme's markup ----------------------- */
+
+  function repairTheme() {
+    /* icon-only <summary> toggles in the sidebar: give each the name of its section */
+    Array.prototype.forEach.call(document.querySelectorAll("nav summary"), function (summary) {
+      if (summary.textContent.trim()) { return; }
+      var link = summary.parentNode && summary.parentNode.parentNode ?
+        summary.parentNode.parentNode.querySelector("a") : null;
+      summary.setAttribute("aria-label", "Show or hide " + (link ? link.textContent.trim() : "this section"));
+    });
+    /* the search button's name must contain its visible text */
+    Array.prototype.forEach.call(document.querySelectorAll("button.search-button-field"), function (b) {
+      var text = b.textContent.replace(/\s+/g, " ").trim();
+      if (text) { b.setAttribute("aria-label", text); }
+    });
+    /* the colour-mode button shows only icons; Font Awesome turns them into SVGs titled "Light", "Dark"
+       (whenever it gets to them), which then read as visible text that its name "Color mode" lacks */
+    Array.prototype.forEach.call(document.querySelectorAll("button.theme-switch-button"), function (b) {
+      function untitle() {
+        Array.prototype.forEach.call(b.querySelectorAll("svg title"), function (t) { t.parentNode.removeChild(t); });
+        Array.prototype.forEach.call(b.querySelectorAll("svg"), function (svg) {
+          if (svg.getAttribute("aria-hidden") === "true" && !svg.hasAttribute("role")) { return; }
+          svg.removeAttribute("aria-labelledby");
+          svg.removeAttribute("role");
+          svg.setAttribute("aria-hidden", "true");  /* decoration: the button has the name */
+        });
+      }
+      untitle();
+      if (window.MutationObserver) { new MutationObserver(untitle).observe(b, { childList: true, subtree: true }); }
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table.wtkb-sortable"), makeSortable);
+    repairTheme();
+    Array.prototype.forEach.call(document.querySelectorAll(".wtkb-ask-page"), initAskPage);
+    initAskBox();
+    Array.prototype.forEach.call(document.querySelectorAll("form.wtkb-briefing-form"), function (form) {
+      form.addEventListener("submit", function (event) { event.preventDefault(); buildBriefing(form); });
+    });
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); }
