@@ -1,0 +1,234 @@
+"""The rendered packs, as a trainer sees them: slide order, citations on every point, notes, native charts."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+import re
+import zipfile
+
+import pytest
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from wtkb.briefing import BriefingError, build_pack
+from wtkb.briefing_render import FORMATS, VIEWS, cite_text, outline, record_url, render, short_label, slide_count
+from wtkb.charts import load_consultation
+
+BASE = "http://127.0.0.1:8000/"
+LAYOUTS = {"Title Slide", "Title and Content", "Title Only"}
+
+
+def body_paragraphs(slide) -> list[str]:
+    return [p.text for p in slide.placeholders[1].text_frame.paragraphs]
+
+
+def notes(slide) -> str:
+    return slide.notes_slide.notes_text_frame.text
+
+
+def test_formats():
+    assert set(FORMATS) == {"pptx", "md", "html"}
+    assert FORMATS["pptx"] == ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx")
+    assert FORMATS["md"][1] == ".md" and FORMATS["html"][0].startswith("text/html")
+
+
+def test_unknown_format(packs):
+    with pytest.raises(BriefingError, match="unknown format 'pdf'"):
+        render(packs["01-lead-practitioner"], "pdf")
+
+
+def test_slide_order_and_layouts(decks):
+    for slug, (pack, prs, _) in decks.items():
+        slides = list(prs.slides)
+        titles = [s.shapes.title.text for s in slides]
+        expected = [pack.title, "What changed", *(s.title for s in pack.slides)]
+        n = len(pack.figures)
+        expected += [f"Consultation figures ({i} of {n})" if n > 1 else "Consultation figures"
+                     for i in range(1, n + 1)]
+        expected += ["What people said"] if pack.quotes else []
+        expected += ["Questions for discussion", "Sources"]
+        assert titles == expected, slug
+        assert len(slides) == slide_count(pack) == len(outline(pack))
+        assert slides[0].slide_layout.name == "Title Slide"
+        for s in slides[1:]:
+            want = "Title Only" if s.shapes.title.text.startswith("Consultation figures") else "Title and Content"
+            assert s.slide_layout.name == want, (slug, s.shapes.title.text)
+        assert 5 <= len(pack.slides) <= 10
+
+
+def test_text_sits_in_real_placeholders_and_there_are_no_pictures(decks):
+    for slug, (_, prs, data) in decks.items():
+        for s in prs.slides:
+            assert s.slide_layout.name in LAYOUTS
+            kinds = [sh.shape_type for sh in s.shapes]
+            assert MSO_SHAPE_TYPE.PICTURE not in kinds
+            if s.slide_layout.name != "Title Only":
+                assert set(kinds) == {MSO_SHAPE_TYPE.PLACEHOLDER}, slug
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        assert not [n for n in names if n.startswith("ppt/media/")], slug  # no images at all
+
+
+def test_every_point_shows_its_citation_and_the_notes_hold_the_sources(decks):
+    for slug, (pack, prs, _) in decks.items():
+        slides = list(prs.slides)
+        key = [pack.what_changed, *(s.points for s in pack.slides)]
+        for slide, points in zip(slides[1:1 + len(key)], key, strict=True):
+            paras = body_paragraphs(slide)
+            assert len(paras) == len(points)
+            for text, p in zip(paras, points, strict=True):
+                assert text.startswith(p.text)
+                label = cite_text(p, pack.records)
+                assert text.endswith(label) and label.startswith("[") and "›" in label
+            n = notes(slide)
+            for p in points:
+                for rid in p.cites:
+                    r = pack.records[rid]
+                    assert r.text in n, (slug, rid)
+                    assert r.label in n and record_url(r, BASE) in n
+
+
+def test_title_slide(decks, settings, corpus):
+    pack, prs, _ = decks["07-information-sharing"]
+    first = prs.slides[0]
+    sub = first.placeholders[1].text_frame.text
+    assert "Built from Working Together 2023 sources by wtkb" in sub and pack.corpus_hash in sub
+    assert "topics/07-information-sharing.html" in notes(first)
+    dsl = build_pack(settings, "7", audience="education DSLs", corpus=corpus)
+    prs2 = _open(render(dsl, "pptx"))
+    assert prs2.slides[0].placeholders[1].text_frame.paragraphs[0].text == "For education DSLs"
+
+
+def _open(data: bytes):
+    from pptx import Presentation
+
+    return Presentation(io.BytesIO(data))
+
+
+def test_chart_slides_are_native_charts_of_the_published_figures(decks):
+    questions = {q.id: q for q in load_consultation()}
+    seen = 0
+    for slug, (pack, prs, _) in decks.items():
+        charts = [s for s in prs.slides if s.shapes.title.text.startswith("Consultation figures")]
+        assert len(charts) == len(pack.figures), slug
+        for slide, q in zip(charts, pack.figures, strict=True):
+            frames = [sh for sh in slide.shapes if sh.has_chart]
+            assert len(frames) == 1
+            chart = frames[0].chart
+            published = questions[q.id]
+            assert list(chart.plots[0].categories) == [r.label for r in published.results]
+            assert list(chart.series[0].values) == [r.percent for r in published.results]
+            assert chart.chart_title.text_frame.text == f"“{published.question.strip()}”"
+            caption = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.TEXT_BOX][0].text_frame.text
+            src = pack.records[q.record_ids[0]]
+            assert "Source: " in caption and short_label(src.label).rsplit(" › ", 1)[0] in caption
+            assert src.text in notes(slide) and record_url(src, BASE) in notes(slide)
+            seen += 1
+    assert seen >= 15
+
+
+def test_what_people_said_marks_views(decks):
+    pack, prs, _ = decks["01-lead-practitioner"]
+    slide = [s for s in prs.slides if s.shapes.title.text == "What people said"][0]
+    paras = body_paragraphs(slide)
+    assert paras[0] == VIEWS == "Respondents' views, not guidance"
+    for r, text in zip(pack.quotes, paras[1:], strict=True):
+        assert text.startswith(f"“{r.text}” — {r.attribution}")
+        assert r.text in notes(slide) and record_url(r, BASE) in notes(slide)
+    # a topic whose sections quote nobody gets no such slide rather than an empty one
+    pack, prs, _ = decks["07-information-sharing"]
+    assert not pack.quotes and "What people said" not in [s.shapes.title.text for s in prs.slides]
+
+
+def test_discussion_and_sources_slides(decks):
+    for pack, prs, _ in decks.values():
+        slides = list(prs.slides)
+        disc, src = slides[-2], slides[-1]
+        assert body_paragraphs(disc) == pack.discussion and 3 <= len(pack.discussion) <= 5
+        text = src.placeholders[1].text_frame.text
+        cited_docs = {r.document for r in pack.records.values()}
+        assert {d.id for d in pack.sources} == cited_docs
+        for d in pack.sources:
+            assert d.title in text and d.publisher in text and d.licence in text
+        assert f"{BASE}{pack.topic.page}.html" in text
+
+
+def test_same_pack_same_bytes(settings, corpus, decks):
+    pack, _, data = decks["02-safeguarding-arrangements"]
+    again = build_pack(settings, "02-safeguarding-arrangements", corpus=corpus)
+    assert render(again, "pptx", BASE) == data
+    assert render(again, "md", BASE) == render(pack, "md", BASE)
+    assert render(again, "html", BASE) == render(pack, "html", BASE)
+    z = zipfile.ZipFile(io.BytesIO(data))
+    assert {i.date_time for i in z.infolist()} == {(2024, 1, 1, 0, 0, 0)}
+    prs = _open(data)
+    cp = prs.core_properties
+    assert cp.author == "wtkb" and cp.revision == 1 and cp.title == pack.title
+
+
+def test_markdown_deck(packs):
+    pack = packs["01-lead-practitioner"]
+    md = render(pack, "md", BASE).decode("utf-8")
+    slides = md.split("\n\n---\n\n")
+    assert len(slides) == slide_count(pack)
+    assert [re.search(r"^## (.*)$", s, re.M).group(1) for s in slides] == \
+        [s.title for s in outline(pack)]
+    assert md.count("\n## ") + md.startswith("## ") == slide_count(pack)
+    first_point = pack.slides[0].points[0]
+    rid = first_point.cites[0]
+    assert f"({record_url(pack.records[rid], BASE)})" in md  # the label links to the paragraph
+    assert "> **Speaker notes**" in md
+    assert pack.records[rid].text[:80] in md
+    assert "| Yes | 36% |" in md and VIEWS in md
+
+
+def test_handout_is_one_short_escaped_page(packs, settings, corpus):
+    for slug, pack in packs.items():
+        page = render(pack, "html", BASE).decode("utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "@page { size: A4; margin: 12mm; }" in page
+        visible = html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", "", page, flags=re.S))
+        assert len(visible) < 6500, (slug, len(visible))  # about one A4 page at 8.6pt in two columns
+        for q in pack.discussion:
+            assert html.escape(q, quote=True) in page
+        assert VIEWS in html.unescape(page) or not pack.quotes
+        assert "<script" not in page and "<img" not in page
+    evil = build_pack(settings, "lead practitioner", audience="<script>alert(1)</script>", corpus=corpus)
+    evil = dataclasses.replace(evil, title="<b>Lead</b> & co")
+    page = render(evil, "html", BASE).decode("utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>Lead</b>" not in page and "&lt;b&gt;Lead&lt;/b&gt; &amp; co" in page
+    md = render(evil, "md").decode("utf-8")
+    assert "<script>" not in md
+    deck = _open(render(evil, "pptx"))
+    assert deck.slides[0].placeholders[1].text_frame.paragraphs[0].text == "For <script>alert(1)</script>"
+
+
+def test_links_follow_the_base_url(packs):
+    pack = packs["04-early-help"]
+    rid = pack.what_changed[0].cites[0]
+    for base in ("/", "https://kb.example.org/wt/"):
+        page = render(pack, "html", base).decode("utf-8")
+        assert f'href="{html.escape(record_url(pack.records[rid], base))}"' in page
+    assert record_url(pack.records[rid], "https://kb.example.org/wt").startswith("https://kb.example.org/wt/sources/")
+
+
+@pytest.mark.browser
+def test_handout_prints_on_one_a4_page(packs):
+    """Headless Chromium prints each built-in topic's handout on a single A4 page."""
+    from pathlib import Path
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("chromium is not installed")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu-compositing", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            for slug, pack in packs.items():
+                page.set_content(render(pack, "html").decode("utf-8"))
+                pdf = page.pdf(prefer_css_page_size=True)
+                assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, slug
+        finally:
+            browser.close()
