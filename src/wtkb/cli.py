@@ -119,6 +119,9 @@ def _register_optional() -> None:
     except ImportError:
         return
     cli_qa.register(app)
+    from . import cli_briefing
+
+    cli_briefing.register(app)
 
 
 _register_optional()
