@@ -9,7 +9,9 @@ Measured in one run (numbers, not pass/fail):
   median over the question set — no cache anywhere;
 * ``POST /ask`` latency p50/p95 with one client, and requests/s, p50 and p95 with 8 and 16
   concurrent keep-alive clients on loopback for a bounded time, counting errors;
-* the ratio of the single-client ``/ask`` p50 to the bare embedding.
+* the ratio of the single-client ``/ask`` p50 to the bare embedding;
+* briefing packs: the time to build each built-in topic's pack (content + .pptx, in this process,
+  best of 3), one free-text topic (retrieval), and ``POST /briefings`` for a .pptx over HTTP.
 
 The questions are those of ``tests/eval/questions.yaml`` (answerable and not), cycled.
 """
@@ -163,6 +165,8 @@ def run(settings: Settings, workers: int = 1, seconds: float = 8.0, single: int 
             result["ask_single"] = single_res
             result["ratio_p50_to_embedding"] = round(single_res["p50_ms"] / result["embed_p50_ms"], 2)
             result["concurrent"] = [asyncio.run(_load("127.0.0.1", port, questions, n, seconds)) for n in (8, 16)]
+            say("measuring briefing packs…")
+            result["briefings"] = _briefings(bench_settings, port)
         finally:
             proc.terminate()
             try:
@@ -170,6 +174,39 @@ def run(settings: Settings, workers: int = 1, seconds: float = 8.0, single: int 
             except subprocess.TimeoutExpired:
                 proc.kill()
     return result
+
+
+def _briefings(settings: Settings, port: int, repeat: int = 3) -> dict:
+    """Seconds to build a pack: each built-in topic (.pptx, best of ``repeat``), a free-text one, and over HTTP."""
+    from .briefing import build_pack, list_topics
+    from .briefing_render import render
+    from .corpus import build_corpus
+    from .qa import load_qa
+
+    corpus = build_corpus(settings.sources_dir)
+
+    def best(fn) -> float:
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return round(min(times), 3)
+
+    topics = {t.slug: best(lambda t=t: render(build_pack(settings, t.slug, corpus=corpus), "pptx"))
+              for t in list_topics(settings)}
+    qa = load_qa(settings)
+    free = best(lambda: render(build_pack(settings, "family group conferences", qa=qa), "pptx"))
+    http = []
+    body = json.dumps({"topic": "01-lead-practitioner", "format": "pptx"}).encode()
+    for _ in range(5):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/briefings", data=body,
+                                     headers={"Content-Type": "application/json"})
+        t = time.perf_counter()
+        with urllib.request.urlopen(req, timeout=60) as r:
+            r.read()
+        http.append(time.perf_counter() - t)
+    return {"topics_s": topics, "free_text_s": free, "http_pptx_p50_s": round(statistics.median(http), 3)}
 
 
 async def _single(port: int, questions: list[str], n: int) -> dict:
@@ -222,6 +259,15 @@ def table(r: dict):
         t.add_row(f"{c['clients']} clients: p50 / p95", f"{c['p50_ms']:.1f} / {c['p95_ms']:.1f} ms", "")
         t.add_row(f"{c['clients']} clients: errors", f"{c['errors']} of {c['requests']}", "0")
     t.add_row("errors, 1 client", f"{s['errors']} of {s['requests']}", "0")
+    b = r.get("briefings")
+    if b:
+        times = b["topics_s"]
+        slowest = max(times, key=times.get)
+        t.add_row(f"briefing pack (.pptx), {len(times)} built-in topics: median",
+                  f"{statistics.median(times.values()):.2f} s", "")
+        t.add_row(f"briefing pack, slowest ({slowest})", f"{times[slowest]:.2f} s", "")
+        t.add_row("briefing pack, free-text topic (retrieval)", f"{b['free_text_s']:.2f} s", "")
+        t.add_row("POST /briefings (.pptx) p50", f"{b['http_pptx_p50_s']:.2f} s", "")
     return t
 
 

@@ -14,16 +14,13 @@ from .errors import WtkbError
 from .settings import get_settings
 
 err = Console(stderr=True)
-EXIT_ERROR = 1
 
 
 def _fail(exc: WtkbError) -> None:
-    """What is wrong and what to do (plain text, like `wtkb.cli.fail`), then exit 1."""
-    typer.echo(f"error: {exc.what}", err=True)
-    if exc.path:
-        typer.echo(f"  in {exc.path}{':' + str(exc.line) if exc.line else ''}", err=True)
-    typer.echo(f"  what to do: {exc.fix}", err=True)
-    raise typer.Exit(EXIT_ERROR)
+    """What is wrong and what to do, then exit 2: the one error path of the CLI (`wtkb.cli.fail`)."""
+    from .cli import fail
+
+    fail(exc)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

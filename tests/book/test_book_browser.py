@@ -25,6 +25,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 
 PAGES = [
     "index.html",
+    "ask.html",
     "using.html",
     "sources/cr2023/15-section-3-help-and-support.html",
     "sources/cr2023/05-profile-of-respondents.html",

@@ -86,7 +86,7 @@ def test_replaces_an_existing_file_atomically(env, monkeypatch):
 
     monkeypatch.setattr(wtkb.briefing_render, "render", broken)
     r = run("-t", "1", "-o", str(out))
-    assert r.exit_code == 1 and "rendering failed" in r.output
+    assert r.exit_code == 2 and "rendering failed" in r.output
     assert out.read_bytes() == b"old deck"  # untouched
     monkeypatch.undo()
     env_again = run  # the real renderer
@@ -106,13 +106,13 @@ def test_replaces_an_existing_file_atomically(env, monkeypatch):
 def test_usage_errors(env, monkeypatch, args, words):
     monkeypatch.chdir(env)
     r = run(*args)
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 2, r.output
     assert "error: " in r.output and words in r.output and "what to do:" in r.output
 
 
 def test_free_text_without_an_index_says_run_build(env):
     r = run("-t", "family group conferences", "-o", str(env / "x.pptx"))
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert "wtkb build" in r.output
     assert not (env / "x.pptx").exists()
 
@@ -134,7 +134,7 @@ def index_env(monkeypatch, briefing_qa_settings, tmp_path):
 def test_uncovered_topic_exits_1_with_a_clear_message(index_env):
     out = index_env / "wind.pptx"
     r = run("-t", "offshore wind farm maintenance", "-o", str(out))
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert "the sources do not cover “offshore wind farm maintenance”" in r.output
     assert "wtkb briefing --list" in r.output and "Who can be the lead practitioner" in r.output
     assert not out.exists()
