@@ -23,6 +23,13 @@ def _fail(exc: WtkbError) -> None:
     fail(exc)
 
 
+def _default_base(settings) -> str:
+    """Links in a file must be absolute to work once it is opened elsewhere: the local server by default."""
+    if settings.base_url.startswith(("http://", "https://")):
+        return settings.base_url
+    return f"http://{settings.host}:{settings.port}{settings.base_url if settings.base_url.startswith('/') else '/'}"
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
@@ -69,8 +76,10 @@ def briefing(
                                                          "default: from the -o suffix, else pptx."),
     output: Path = typer.Option(None, "--output", "-o", help="The file to write (replaced atomically)."),
     handout: Path = typer.Option(None, "--handout", help="Also write the one-page HTML handout here."),
-    base_url: str = typer.Option(None, "--base-url", help="Where the handbook is served, for the links "
-                                                          "(default WTKB_BASE_URL, '/')."),
+    base_url: str = typer.Option(None, "--base-url", help="Where the handbook is served, for the links in the "
+                                                          "pack (default WTKB_BASE_URL when it is a full URL, "
+                                                          "else http://WTKB_HOST:WTKB_PORT/, where `make run` "
+                                                          "serves it)."),
     list_topics_: bool = typer.Option(False, "--list", help="List the built-in topics and exit."),
 ) -> None:
     """Build a briefing pack on a topic: slides (pptx or Markdown) or a one-page HTML handout, every point cited."""
@@ -92,7 +101,7 @@ def briefing(
         _check_output(output, "output file")
         if handout is not None:
             _check_output(handout, "handout")
-        base = base_url if base_url is not None else settings.base_url
+        base = base_url if base_url is not None else _default_base(settings)
         start = time.perf_counter()
         qa = None
         if find_topic(list_topics(settings), topic) is None:  # free text: retrieval needs the index
