@@ -550,6 +550,14 @@ def add_briefing_section(app: Sphinx, doctree: nodes.document) -> None:
     section += nodes.title("", BRIEFING_SECTION)
     section.extend(briefing_form_nodes(docname.split("/", 1)[1]))
     top += section
+    # and a pointer to it near the top, after the chapter's opening box, for a trainer in a hurry
+    pointer = nodes.paragraph(classes=["wtkb-briefing-pointer", "d-print-none"])
+    pointer += nodes.Text("Teaching this topic? ")
+    pointer += nodes.reference("", "Build a briefing pack", refid="build-a-briefing-pack")
+    pointer += nodes.Text(" from this chapter: slides, a one-page handout or Markdown, every point cited.")
+    opening = next((i for i, child in enumerate(top.children) if not isinstance(child, (nodes.title, nodes.target))),
+                   None)
+    top.insert(opening + 1 if opening is not None else 1, pointer)
 
 
 # --------------------------------------------------------------------------- placeholders

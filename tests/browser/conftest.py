@@ -72,8 +72,10 @@ def server(site, qa_settings):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # module scope: Playwright's sync API refuses to start while another instance is running, and
+    # other suites (tests/book, tests/briefing) start their own
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
