@@ -48,9 +48,15 @@ class BookError(WtkbError):
     """The handbook did not build (a broken reference, a malformed page)."""
 
 
+def page_url(page: str, base_url: str = "/") -> str:
+    """Where a handbook page is on the built site: ``{base_url}{page}.html``."""
+    return f"{base_url.rstrip('/')}/{page}.html"
+
+
 def record_url(record: Record, base_url: str = "/") -> str:
-    """Where a record's anchor is on the built site: ``{base_url}{page}.html#{id}``."""
-    return f"{base_url.rstrip('/')}/{record.page}.html#{record.id}"
+    """Where a record's anchor is on the built site: ``{base_url}{page}.html#{id}`` (the one definition,
+    used by the handbook, the API's citations and the briefing packs)."""
+    return f"{page_url(record.page, base_url)}#{record.id}"
 
 
 # --------------------------------------------------------------------------- MyST helpers

@@ -27,6 +27,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from .book import page_url, record_url
 from .briefing import BriefingError, Pack, Point
 from .charts import Question, pct
 from .models import Record, SourceDoc
@@ -88,22 +89,9 @@ def _cites(points: list[Point]) -> list[str]:
     return list(dict.fromkeys(c for p in points for c in p.cites))
 
 
-def record_url(record: Record, base_url: str = "/") -> str:
-    """The record's anchor in the handbook (as :meth:`wtkb.qa.QA.url`)."""
-    return f"{_base(base_url)}{record.page}.html#{record.id}"
-
-
-def page_url(page: str, base_url: str = "/") -> str:
-    return f"{_base(base_url)}{page}.html"
-
-
 def document_page(doc: SourceDoc) -> str:
     """The handbook page that opens a source document (a split document has a landing page)."""
     return f"sources/{doc.id}/index" if doc.split_pages else f"sources/{doc.id}"
-
-
-def _base(base_url: str) -> str:
-    return base_url if base_url.endswith("/") else base_url + "/"
 
 
 _WEAK_END = {"a", "an", "and", "the", "of", "to", "for", "in", "on", "with", "by", "or", "from", "–", "-"}

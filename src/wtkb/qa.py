@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .book import record_url
 from .index import split_sentences, tokenize
 from .models import Record
 from .retrieve import YES_NO_Q, Hit, Retriever, Scores, is_yes_no
@@ -149,7 +150,7 @@ class QA:
     # -- building blocks ----------------------------------------------------------------------
 
     def url(self, record: Record) -> str:
-        return f"{self.settings.base_url}{record.page}.html#{record.id}"
+        return record_url(record, self.settings.base_url)
 
     def citation(self, record: Record, score: float) -> Citation:
         return Citation(id=record.id, document=record.document, label=record.label,

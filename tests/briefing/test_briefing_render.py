@@ -11,8 +11,9 @@ import zipfile
 import pytest
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from wtkb.book import record_url
 from wtkb.briefing import BriefingError, build_pack
-from wtkb.briefing_render import FORMATS, VIEWS, cite_text, outline, record_url, render, short_label, slide_count
+from wtkb.briefing_render import FORMATS, VIEWS, cite_text, outline, render, short_label, slide_count
 from wtkb.charts import load_consultation
 
 BASE = "http://127.0.0.1:8000/"
