@@ -27,6 +27,10 @@ from wtkb.corpus import Corpus, build_corpus  # noqa: E402
 from wtkb.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+# Debian's Chromium (`make browser` installs it), never a Playwright download; these flags work here
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu-compositing", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -145,3 +149,18 @@ def qa_settings(tmp_path_factory, corpus) -> Settings:
     settings = Settings(root=ROOT, build_dir=tmp / "_build", index_dir=tmp / "index")
     build_index(settings, corpus)
     return settings
+
+
+# ---- headless Chromium -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module (Playwright's sync API allows one running instance)."""
+    if not CHROMIUM.exists():
+        pytest.skip("headless Chromium is not installed at /usr/bin/chromium (`make browser` installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

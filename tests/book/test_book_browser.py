@@ -7,13 +7,10 @@ over http on 127.0.0.1 by a thread (see conftest.served).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu-compositing", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+from ..conftest import CHROMIUM
+
 PHONE, DESKTOP = 390, 1366
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -21,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 if not CHROMIUM.exists():
     pytest.skip("headless Chromium is not installed at /usr/bin/chromium (run `make browser`)",
                 allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
 PAGES = [
     "index.html",
@@ -37,14 +34,6 @@ PAGES = [
     "generated/glossary.html",
     "topics/01-lead-practitioner.html",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

@@ -214,22 +214,13 @@ def test_links_follow_the_base_url(packs):
 
 
 @pytest.mark.browser
-def test_handout_prints_on_one_a4_page(packs):
+def test_handout_prints_on_one_a4_page(packs, browser):
     """Headless Chromium prints each built-in topic's handout on a single A4 page."""
-    from pathlib import Path
-
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("chromium is not installed")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu-compositing", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        try:
-            page = browser.new_page()
-            for slug, pack in packs.items():
-                page.set_content(render(pack, "html").decode("utf-8"))
-                pdf = page.pdf(prefer_css_page_size=True)
-                assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, slug
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        for slug, pack in packs.items():
+            page.set_content(render(pack, "html").decode("utf-8"))
+            pdf = page.pdf(prefer_css_page_size=True)
+            assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, slug
+    finally:
+        page.close()

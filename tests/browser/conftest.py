@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import CHROMIUM
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu-compositing", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -32,7 +31,7 @@ DESKTOP = {"width": 1366, "height": 900}
 if not CHROMIUM.exists():
     pytest.skip("headless Chromium is not installed at /usr/bin/chromium (`make browser` installs it)",
                 allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
 
 def _free_port() -> int:
@@ -70,16 +69,6 @@ def server(site, qa_settings):
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # module scope: Playwright's sync API refuses to start while another instance is running, and
-    # other suites (tests/book, tests/briefing) start their own
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
