@@ -23,6 +23,8 @@ def test_questions_are_not_logged_by_default(client, caplog):
     caplog.set_level(logging.DEBUG)
     client.post("/ask", json={"question": f"does {SECRET} need a social worker?"})
     client.get("/search", params={"q": SECRET})
+    client.post("/briefings", json={"topic": f"{SECRET} and family group conferences", "audience": SECRET})
+    client.post("/briefings", json={"topic": SECRET})  # refused (not covered): the message is not logged either
     server_side = [r for r in caplog.records if not r.name.startswith("httpx")]  # not the test client's own log
     assert server_side and not any(SECRET in r.getMessage() for r in server_side)
 
@@ -64,8 +66,10 @@ def test_real_uvicorn_logs_no_query_strings(qa_settings):
         assert r.status_code == 200 and set(r.json()) == {"question", "answer", "supported", "citations", "see_also"}
         assert httpx.post(f"{base}/ask", content=b"{oops", headers={"content-type": "application/json"},
                           ).status_code == 400
+        r = httpx.post(f"{base}/briefings", json={"topic": "lead practitioner", "audience": SECRET}, timeout=60)
+        assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment")
     finally:
         proc.terminate()
         out = proc.communicate(timeout=30)[0].decode()
-    assert "GET /search 200" in out and "POST /ask 200" in out  # the access log is there …
+    assert "GET /search 200" in out and "POST /ask 200" in out and "POST /briefings 200" in out  # the log …
     assert SECRET not in out and "q=" not in out  # … without query strings or question text
