@@ -57,7 +57,7 @@ def api_answer(server: str, question: str) -> dict:
 def ask_on(page, question: str, scope: str = ".wtkb-ask-page") -> None:
     page.locator(f"{scope} [name=question]").fill(question)
     page.locator(f"{scope} button[type=submit]").click()
-    page.wait_for_selector(f"{scope} .wtkb-answer h3")
+    page.wait_for_selector(f"{scope} .wtkb-answer .wtkb-answer-heading")
 
 
 # ---- 1. home -> topic -> duty -> backlink -> paragraph ---------------------------------------------
@@ -131,7 +131,7 @@ def test_unanswerable_question_says_so(server, new_page):
     page.goto(server + "ask.html")
     ask_on(page, "what is the boiling point of mercury in kelvin?")
     answer = page.locator(".wtkb-ask-page .wtkb-answer")
-    assert "Not answered by the sources" in answer.locator("h3").inner_text()
+    assert "Not answered by the sources" in answer.locator("h2.wtkb-answer-heading").inner_text()
     assert "do not answer" in answer.locator(".wtkb-answer-text").inner_text()
     assert answer.locator(".wtkb-citations").count() == 0
 

@@ -180,7 +180,10 @@
 
   function renderAnswer(out, data) {
     out.textContent = "";
-    var head = el("h3", "wtkb-answer-heading", data.supported ? "Answer" : "Not answered by the sources");
+    /* headings follow the page's outline: h2 on the Ask page (under its h1), h3 in a page's ask box */
+    var level = out.closest(".wtkb-ask-page") ? 2 : 3;
+    var sub = "h" + (level + 1);
+    var head = el("h" + level, "wtkb-answer-heading", data.supported ? "Answer" : "Not answered by the sources");
     out.appendChild(head);
     var body = el("p", data.supported ? "wtkb-answer-text" : "wtkb-answer-text wtkb-answer-none");
     var ids = (data.citations || []).map(function (c) { return c.id; });
@@ -202,11 +205,11 @@
     body.appendChild(document.createTextNode(text.slice(last)));
     out.appendChild(body);
     if (data.citations && data.citations.length) {
-      out.appendChild(el("h4", null, "Sources cited"));
+      out.appendChild(el(sub, "wtkb-answer-sub", "Sources cited"));
       out.appendChild(citationList(data.citations, "wtkb-citations"));
     }
     if (data.see_also && data.see_also.length) {
-      out.appendChild(el("h4", null, data.supported ? "See also" : "Nearest paragraphs"));
+      out.appendChild(el(sub, "wtkb-answer-sub", data.supported ? "See also" : "Nearest paragraphs"));
       out.appendChild(citationList(data.see_also, "wtkb-see-also"));
     }
     out.appendChild(el("p", "wtkb-answer-note", "Answer sentences are copied from the cited paragraphs; " +
