@@ -190,7 +190,10 @@
     var text = String(data.answer || ""), last = 0, m;
     CITE.lastIndex = 0;
     while ((m = CITE.exec(text)) !== null) {
-      body.appendChild(document.createTextNode(text.slice(last, m.index) + " "));
+      var sentence = text.slice(last, m.index).replace(/^\s+/, "");
+      /* a list item copied without its lead-in ("we will:") starts mid-sentence: mark the cut */
+      if (/^[a-z]/.test(sentence)) { sentence = "…" + sentence; }
+      body.appendChild(document.createTextNode((last ? " " : "") + sentence + " "));
       m[1].split(/,\s*/).forEach(function (id) {
         var n = ids.indexOf(id);
         if (n < 0) { return; }
