@@ -31,6 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from .atomic import write_json
 from .settings import Settings, get_settings
 
 
@@ -285,9 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     r = run(settings, workers=args.workers, seconds=args.seconds, threads=args.threads,
             say=lambda m: err.print(f"[dim]{m}[/]"))
     out.print(table(r))
-    path = args.json or settings.build / "bench" / "results.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+    path = write_json(args.json or settings.build / "bench" / "results.json", r)
     out.print(f"[dim]results written to {path}[/]")
     return 0
 

@@ -24,7 +24,6 @@ accuracy), applied unchanged to test.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -35,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from .atomic import write_json
 from .errors import WtkbError
 from .settings import Settings, get_settings
 
@@ -550,9 +550,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{result['wtkb_dev_best_threshold']:.3f}); baseline thresholds (dev-calibrated): "
               + ", ".join(f"{k} {v:.3f}" for k, v in result["baseline_thresholds"].items()))
     out.print(f"[dim]{time.perf_counter() - t0:.1f}s[/]")
-    path = args.json or settings.build / "eval" / "results.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    path = write_json(args.json or settings.build / "eval" / "results.json", result)
     out.print(f"[dim]results written to {path}[/]")
     return 0
 
