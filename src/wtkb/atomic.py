@@ -33,16 +33,23 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def write_json(path: Path, data: object) -> Path:
-    """Write ``data`` as indented JSON to ``path`` (folders made, file replaced in one step); return ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path`` (readable by all)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps(data, indent=2) + "\n")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_json(path: Path, data: object) -> Path:
+    """Write ``data`` as indented JSON to ``path`` (folders made, file replaced in one step); return ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_file(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))

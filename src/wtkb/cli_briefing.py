@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from .atomic import write_file
 from .errors import WtkbError
 from .settings import get_settings
 
@@ -28,21 +27,6 @@ def _default_base(settings) -> str:
     if settings.base_url.startswith(("http://", "https://")):
         return settings.base_url
     return f"http://{settings.host}:{settings.port}{settings.base_url if settings.base_url.startswith('/') else '/'}"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _format_for(fmt: str | None, output: Path) -> str:
@@ -111,11 +95,11 @@ def briefing(
                 qa = load_qa(settings)
         pack = build_pack(settings, topic, audience, qa=qa)
         data = render(pack, kind, base)
-        write_atomic(output, data)
+        write_file(output, data)
         wrote = [(output, kind, data)]
         if handout is not None:
             page = render(pack, "html", base)
-            write_atomic(handout, page)
+            write_file(handout, page)
             wrote.append((handout, "html", page))
     except WtkbError as exc:
         _fail(exc)
