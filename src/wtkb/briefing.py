@@ -650,10 +650,6 @@ def _sources(corpus: Corpus, records: dict[str, Record]) -> list[SourceDoc]:
     return [s for s in corpus.sources if s.id in docs]
 
 
-def corpus_by_id(corpus: Corpus) -> dict[str, Record]:
-    return {r.id: r for r in corpus.records}
-
-
 def _check_cites(points: list[Point], by_id: dict[str, Record], where: Path) -> None:
     for p in points:
         bad = [c for c in p.cites if c not in by_id]
@@ -701,7 +697,7 @@ def build_pack(settings: Settings, topic: str, audience: str | None = None, qa: 
 
 def _topic_pack(topic: Topic, query: str, audience: str | None, corpus: Corpus) -> Pack:
     chapter = parse_chapter(topic)
-    by_id = corpus_by_id(corpus)
+    by_id = corpus.by_id
     _check_cites(chapter.in_short + [p for s in chapter.sections for p in s.points], by_id, topic.path)
     terms = audience_terms(audience)
     slides = key_slides([(s.title, for_audience(s.points, terms), topic.slug) for s in chapter.sections])
@@ -724,7 +720,7 @@ def _topic_pack(topic: Topic, query: str, audience: str | None, corpus: Corpus) 
 def _assemble(title: str, topic: Topic | None, query: str, audience: str | None, what: list[Point],
               slides: list[KeySlide], figures: list[Question], quotes: list[Record], discussion: list[str],
               corpus: Corpus, chapters: list[Topic], mode: Literal["topic", "retrieval"]) -> Pack:
-    by_id = corpus_by_id(corpus)
+    by_id = corpus.by_id
     ids: dict[str, None] = {}
     for p in [*what, *(p for s in slides for p in s.points)]:
         ids.update(dict.fromkeys(p.cites))
