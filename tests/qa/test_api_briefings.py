@@ -94,3 +94,12 @@ def test_handbook_duty_pages_are_served_beside_the_duty_api(site, qa_settings):
         assert data.status_code == 200 and data.json()["id"] == "ca1989-s17"
         assert c.get("/duties/nope.html").status_code == 404
         assert c.get("/ask.html").status_code == 200
+
+
+def test_without_an_index_built_in_topics_still_build_and_free_text_says_build_it(tmp_settings):
+    """No index yet: a built-in topic needs none; a free-text topic answers 503 with the fix."""
+    with TestClient(create_app(tmp_settings)) as c:
+        assert c.post("/briefings", json={"topic": "01-lead-practitioner", "format": "md"}).status_code == 200
+        r = c.post("/briefings", json={"topic": "family group conferences"})
+        assert r.status_code == 503
+        assert "wtkb build" in r.json()["detail"]
