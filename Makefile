@@ -59,11 +59,11 @@ lint: setup
 
 ## eval: retrieval and answer quality on tests/eval (prints a table)
 eval: setup
-	$(PY) -m wtkb.evaluate
+	$(PY) -m wtkb.dev.evaluate
 
 ## bench: speed of the API and the build (prints a table)
 bench: setup
-	$(PY) -m wtkb.bench
+	$(PY) -m wtkb.dev.bench
 
 clean:
 	rm -rf _build index/chroma index/bm25 index/meta.json book/_build

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -18,13 +17,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-from wtkb.book import GENERATED_DIRS, build_book  # noqa: E402
-from wtkb.corpus import Corpus, build_corpus  # noqa: E402
-from wtkb.settings import Settings  # noqa: E402
+from wtkb.book import GENERATED_DIRS, build_book  # importing wtkb sets the offline environment
+from wtkb.corpus import Corpus, build_corpus
+from wtkb.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 # Debian's Chromium (`make browser` installs it), never a Playwright download; these flags work here

@@ -7,9 +7,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .atomic import atomic_dir
-from .corpus import Corpus, build_corpus
-from .settings import Settings
+from wtkb.atomic import atomic_dir
+from wtkb.corpus import Corpus, build_corpus
+from wtkb.settings import Settings
 
 
 @dataclass
@@ -46,7 +46,7 @@ def run_build(settings: Settings, stages: tuple[str, ...] = ("corpus", "index", 
         if progress:
             progress("index")
         t = time.perf_counter()
-        from .index import build_index
+        from wtkb.index import build_index
 
         build_index(settings, corpus)
         report.timings["index"] = time.perf_counter() - t
@@ -54,7 +54,7 @@ def run_build(settings: Settings, stages: tuple[str, ...] = ("corpus", "index", 
         if progress:
             progress("book")
         t = time.perf_counter()
-        from .book import build_book
+        from wtkb.book import build_book
 
         build_book(settings, corpus)
         report.timings["book"] = time.perf_counter() - t

@@ -86,6 +86,20 @@ class Document:
     joins: int = 0  # paragraphs rejoined across a page break
 
 
+# Who is speaking in a record: the key goes into the corpus contract (`voice`), the label is what a
+# practitioner sees beside a citation. A local briefing's label names its partnership (voice_label).
+VOICES: dict[str, str] = {
+    "decision": "Government decision",
+    "government": "Government (consultation response)",
+    "respondents": "Summary of respondents' views",
+    "quote": "A respondent's words",
+    "question": "Consultation question",
+    "local": "Local briefing",
+    "commentary": "Commentary on the draft guidance",
+    "notice": "Consultation notice",
+}
+
+
 @dataclass
 class Record:
     """A citable block of the corpus: what `wtkb paragraphs --jsonl` prints, one per line."""
@@ -104,6 +118,7 @@ class Record:
     rows: list[list[str]] | None = None
     caption: str | None = None
     page: str = ""  # handbook page (without extension) that carries the record's anchor
+    voice: str = ""  # who is speaking: a key of VOICES, derived by wtkb.corpus.voice
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

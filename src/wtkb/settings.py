@@ -9,10 +9,14 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# No network at run time: the embedding model comes from site-packages.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# No network at run time: the embedding model comes from site-packages, Chroma sends no telemetry.
+# Applied once, when the package is imported (wtkb/__init__.py); child processes inherit it.
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+
+
+def apply_offline_environment() -> None:
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
 
 
 def _find_root() -> Path:
@@ -40,6 +44,7 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str = "not-needed"
     llm_timeout: float = 60.0
+    torch_threads: int | None = Field(None, ge=1, description="Torch threads per API worker (with --workers > 1).")
 
     @property
     def sources_dir(self) -> Path:

@@ -113,7 +113,7 @@ def test_data_protection_page_lists_information_sharing(site):
 
 
 def test_register_counts_come_from_the_backlinks(site):
-    from wtkb.duties import duty_backlinks
+    from wtkb.reference.duties import duty_backlinks
 
     counts = {k: len(v) for k, v in duty_backlinks(site.corpus.records).items()}
     html = (site.html / "duties/index.html").read_text(encoding="utf-8")
@@ -135,7 +135,7 @@ def test_glossary_terms_are_linkable(site):
 
 
 def test_consultation_page_has_accessible_charts(site):
-    from wtkb.charts import alt_text, load_consultation
+    from wtkb.reference.consultation import alt_text, load_consultation
 
     page = (site.html / "generated/consultation.html").read_text(encoding="utf-8")
     alts = {src.rsplit("/", 1)[-1]: html.unescape(alt)

@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 import yaml
 
-from wtkb.duties import (
+from wtkb.errors import SourceError
+from wtkb.reference.duties import (
     check_overrides,
     duties_path,
     duty_backlinks,
@@ -18,7 +19,6 @@ from wtkb.duties import (
     pattern_tags,
     tags_for,
 )
-from wtkb.errors import SourceError
 
 
 @pytest.fixture(scope="module")

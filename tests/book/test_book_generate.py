@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wtkb import charts
-from wtkb.book import directive, generate, md, record_url, sync, tracker_sections
-from wtkb.charts import alt_text, chart_svg, load_consultation
+from wtkb.book import directive, generate, md, sync, tracker_sections
+from wtkb.book.charts import chart_svg
+from wtkb.reference import consultation as charts
+from wtkb.reference.consultation import alt_text, load_consultation
+from wtkb.urls import record_url
 
 SAMPLE = """
 - id: q-one
@@ -103,7 +105,7 @@ def test_generation_is_reproducible(files, corpus, tmp_path):
 
 
 def test_duty_pages_and_register(files):
-    from wtkb.duties import load_duties
+    from wtkb.reference.duties import load_duties
 
     for d in load_duties():
         page = files[f"duties/{d.id}.md"]
@@ -112,7 +114,7 @@ def test_duty_pages_and_register(files):
 
 
 def test_glossary_page_has_every_term(files):
-    from wtkb.glossary import load_glossary
+    from wtkb.reference.glossary import load_glossary
 
     page = files["generated/glossary.md"]
     assert ":::{glossary}" in page

@@ -1,4 +1,4 @@
-"""The consultation results register (src/wtkb/data/consultation.yaml) against the corpus.
+"""The consultation results register (src/wtkb/reference/data/consultation.yaml) against the corpus.
 
 Every figure in the register must be traceable: the cited record(s) exist, are not
 duplicates, and contain the number of responses and each percentage literally,
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-DATA = Path(__file__).resolve().parents[2] / "src" / "wtkb" / "data" / "consultation.yaml"
+DATA = Path(__file__).resolve().parents[2] / "src" / "wtkb" / "reference" / "data" / "consultation.yaml"
 DATA_ERROR_ID = "q-safeguarding-partner-clarity"
 FIELDS = {"id", "section", "question", "responses", "results", "breakdowns", "note"}
 

@@ -39,7 +39,7 @@ def decks(packs):
 
     from pptx import Presentation
 
-    from wtkb.briefing_render import render
+    from wtkb.briefing.render import render
 
     out = {}
     for slug, pack in packs.items():

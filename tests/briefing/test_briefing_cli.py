@@ -79,12 +79,12 @@ def test_handout_and_base_url(env):
 def test_replaces_an_existing_file_atomically(env, monkeypatch):
     out = env / "deck.pptx"
     out.write_bytes(b"old deck")
-    import wtkb.briefing_render
+    import wtkb.briefing.render
 
     def broken(*a, **k):
         raise wtkb.briefing.BriefingError("rendering failed", "fix it")
 
-    monkeypatch.setattr(wtkb.briefing_render, "render", broken)
+    monkeypatch.setattr(wtkb.briefing.render, "render", broken)
     r = run("-t", "1", "-o", str(out))
     assert r.exit_code == 2 and "rendering failed" in r.output
     assert out.read_bytes() == b"old deck"  # untouched

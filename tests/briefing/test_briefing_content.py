@@ -19,7 +19,7 @@ from wtkb.briefing import (
     parse_chapter,
     plain,
 )
-from wtkb.charts import load_consultation
+from wtkb.reference.consultation import load_consultation
 
 MARKUP = re.compile(r"\{(?:para|duty|term)\}|`|\*\*|\]\(|\\")
 

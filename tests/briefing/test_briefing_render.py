@@ -11,10 +11,10 @@ import zipfile
 import pytest
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from wtkb.book import record_url
 from wtkb.briefing import BriefingError, build_pack
-from wtkb.briefing_render import FORMATS, VIEWS, cite_text, outline, render, short_label, slide_count
-from wtkb.charts import load_consultation
+from wtkb.briefing.render import FORMATS, VIEWS, cite_text, outline, render, short_label, slide_count
+from wtkb.reference.consultation import load_consultation
+from wtkb.urls import record_url
 
 BASE = "http://127.0.0.1:8000/"
 LAYOUTS = {"Title Slide", "Title and Content", "Title Only"}

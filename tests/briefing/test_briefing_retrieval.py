@@ -7,7 +7,7 @@ import io
 import pytest
 
 from wtkb.briefing import BriefingError, build_pack, list_topics, parse_chapter
-from wtkb.briefing_render import render
+from wtkb.briefing.render import render
 
 pytestmark = pytest.mark.slow
 

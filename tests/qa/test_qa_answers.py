@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from wtkb.glossary import load_glossary
 from wtkb.qa import UNSUPPORTED
+from wtkb.reference.glossary import load_glossary
 from wtkb.retrieve import Expander
 
 from .conftest import DV_QUESTION

@@ -17,9 +17,9 @@ from wtkb.index import (
     chroma_client,
     embed_text,
     load_model,
-    split_sentences,
 )
 from wtkb.settings import Settings
+from wtkb.text import split_sentences
 
 pytestmark = pytest.mark.slow
 
@@ -84,7 +84,7 @@ def test_stale_index_is_refused_with_the_fix(qa_settings, tmp_path, corpus):
 
 
 def test_a_failed_rebuild_leaves_the_old_index_untouched(qa_settings, tmp_path, corpus, monkeypatch):
-    import wtkb.index as index
+    import wtkb.index.build as index
 
     target = Settings(root=qa_settings.root, build_dir=tmp_path / "_build", index_dir=tmp_path / "index")
     shutil.copytree(qa_settings.index, target.index)

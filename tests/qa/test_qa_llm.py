@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from wtkb.llm import ground
 from wtkb.qa import QA
+from wtkb.qa.llm import ground
 from wtkb.retrieve import Hit
 
 from .conftest import DV_QUESTION

@@ -1,0 +1,3 @@
+from wtkb.cli import main
+
+main()

@@ -1,0 +1,2 @@
+"""Reference data the handbook and the answers share: glossary, duties register, consultation figures."""
+

@@ -1,0 +1,92 @@
+"""Text helpers shared by every stage: tokens, stop words, sentences, slugs, heading paths, escaping.
+
+One definition each. ``split_sentences`` returns *spans* of the original text so an answer can
+copy a sentence exactly; Markdown-aware splitting for our own chapters lives in
+``wtkb.briefing`` on top of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+HEADING_SEP = " › "
+
+
+def heading_path(section: Iterable[str]) -> str:
+    """A heading path as shown to readers: ``"Section 3 › Support under section 17"``."""
+    return HEADING_SEP.join(h for h in section if h)
+
+
+def alnum(text: str) -> str:
+    """Only the letters and digits, lower-cased ("&" read as "and"): for matching text across formats."""
+    return re.sub(r"[^a-z0-9]", "", text.lower().replace("&", "and"))
+
+
+# A slug never ends on one of these ("support-under-section-17", not "support-under-the").
+# Part of the paragraph-ID contract: changing it changes IDs (tests/corpus/ids.snapshot.txt).
+SLUG_TAIL_WORDS = frozenset({"a", "an", "and", "the", "of", "to", "for", "in", "on", "with", "by", "or", "under",
+                             "their", "this"})
+SLUG_WORDS = 4
+
+
+def slugify(text: str, max_words: int | None = SLUG_WORDS) -> str:
+    """'Support under section 17 of the Children Act 1989' -> 'support-under-section-17'."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
+    if max_words:
+        words = words[:max_words]
+        while len(words) > 1 and words[-1] in SLUG_TAIL_WORDS:
+            words.pop()
+    return "-".join(words) or "section"
+
+
+def normalise(text: str) -> str:
+    """Lower-case, single-spaced text with curly quotes straightened, for comparing passages."""
+    return " ".join(text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').lower().split())
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between both but by
+can could did do does doing down during each few for from further had has have having he her here hers herself him
+himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other
+our ours ourselves out over own same she should so some such than that the their theirs them themselves then there
+these they this those through to too under until up very was we were what when where which while who whom why will
+with would you your yours yourself yourselves
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens without stop words, Porter-stemmed (the same for records and queries)."""
+    words = [w for w in _TOKEN.findall(text.lower().replace("’", "'").replace("'s", "")) if w not in STOPWORDS]
+    return _stemmer().stemWords(words)
+
+
+_SENT_END = re.compile(r"(?<=[.!?])[’”'\")\]]*\s+(?=[A-Z0-9‘“'\"(\[])")
+_NO_SPLIT = re.compile(r"(?:\b(?:e\.g|i\.e|etc|viz|cf|no|para|paras|s|ss|c|vs|mr|mrs|ms|dr|st)\.)$", re.I)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text``; ``text[start:end]`` is copied exactly."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        if _NO_SPLIT.search(text[max(0, m.start() - 6):m.start()]):
+            continue
+        end = m.start() + len(m.group(0).rstrip())
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
+
+
