@@ -749,7 +749,7 @@ def _retrieval_pack(settings: Settings, topics: list[Topic], query: str, audienc
         raise _uncovered(query, topics)
     best = hits[0].score
     hits = [h for h in hits if h.score >= HIT_SHARE * best and h.record.kind not in ("figure", "table")
-            and not r.directory[r.row_of[h.record.id]]][:TOP_HITS]
+            and not r.is_directory(h.record)][:TOP_HITS]
     hit_ids = [h.record.id for h in hits]
     rank = {rid: i for i, rid in enumerate(hit_ids)}
     duty_names = _duty_names()
@@ -783,7 +783,7 @@ def _retrieval_pack(settings: Settings, topics: list[Topic], query: str, audienc
                 views.append(h.record)
             continue
         if h.record.id not in covered:
-            quoted.append(Point(f"“{_best_sentence(qa, s, h.record)}”", [h.record.id], quoted=True))
+            quoted.append(Point(f"“{qa.retriever.best_sentence_of(s, h.record)}”", [h.record.id], quoted=True))
     title_count: dict[str, int] = {}
     for _, title in groups:
         title_count[title] = title_count.get(title, 0) + 1
@@ -819,17 +819,6 @@ def _retrieval_pack(settings: Settings, topics: list[Topic], query: str, audienc
     title = query[:1].upper() + query[1:]
     return _assemble(title, None, query, audience, what_points, slides, figures_for(cited), quotes, discussion,
                      corpus, [chapters[k].topic for k in used], "retrieval")
-
-
-def _best_sentence(qa: QA, s, record: Record) -> str:
-    """The sentence of ``record`` closest to the query, copied exactly (the whole text if it has no sentences)."""
-    r = qa.retriever
-    rng = r.sents_of.get(r.row_of[record.id])
-    if not rng:
-        return record.text.strip()
-    j = max(rng, key=lambda k: (float(s.sentence[k]), -k))
-    _, a, b = r.sent_spans[j]
-    return record.text[a:b].strip()
 
 
 def _discussion(query: str, chapters: list[Chapter]) -> list[str]:

@@ -41,7 +41,8 @@ ACCOUNT_CHAPTERS = ("Ministerial Foreword", "Executive summary", "Introduction",
                     "Structural format", "Profile of respondents", "Methodology", "Stakeholder engagement",
                     "Engaging with inspectorates", "Main findings", "Annex A")
 RESPONDENTS = re.compile(
-    r"\b(?:respondents?|(?<!written )(?<!this )responses|comments|consultees|we (?:asked|received|heard)|(?:when|if) asked|"
+    r"\b(?:respondents?|(?<!written )(?<!this )responses|comments|consultees|we (?:asked|received|heard)|"
+    r"(?:when|if) asked|"
     r"you (?:said|told)|those (?:agreeing|disagreeing|who (?:agreed|disagreed))|"
     r"(?:most|many|some|others?) (?:felt|said|thought|agreed|disagreed|explained|wanted))\b|\d+ ?%|\bper ?cent\b",
     re.I)
