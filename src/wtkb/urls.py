@@ -39,8 +39,9 @@ GLOSSARY_PAGE = "generated/glossary"
 
 
 def term_url(term: str, base_url: str = "/") -> str:
-    """A glossary term's anchor, as Sphinx's glossary directive names it (``term-`` + the term's id form)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+    """A glossary term's anchor, as Sphinx 7's glossary directive names it: ``term-`` + the term with its case
+    kept and every run of other characters as one hyphen (``term-CIN``, ``term-lead-practitioner``)."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", term).strip("-")
     return f"{page_url(GLOSSARY_PAGE, base_url)}#term-{slug}"
 
 

@@ -32,7 +32,8 @@ def test_ask_json(env):
     r = CliRunner().invoke(app, ["ask", DV_QUESTION, "--json"])
     assert r.exit_code == 0, r.output
     a = json.loads(r.stdout)
-    assert set(a) == {"question", "answer", "supported", "citations", "see_also"} and a["supported"] is True
+    assert set(a) == {"question", "answer", "supported", "citations", "see_also", "sentences", "topics"}
+    assert a["supported"] is True
     assert "the lead practitioner will be a social worker" in a["answer"]
 
 

@@ -144,7 +144,10 @@ class QA:
         if chosen:
             parts += [self._part(text, hs, copied=False) for text, hs in chosen]
         else:
-            parts += self._copied_parts(self.composer.pick(s, hits))
+            picked = self.composer.pick(s, self.composer.pool(s, hits))
+            if summaries:  # after the handbook's summary, only sentences from paragraphs that use the term
+                picked = [x for x in picked if any(self.knowledge.uses(sm, x.hit) for sm in summaries)]
+            parts += self._copied_parts(picked)
         return self._answer(question, parts, hits)
 
     def _handbook_parts(self, summaries: list[Summary], hits: list[Hit]) -> list[tuple[AnswerSentence, list[Hit]]]:
@@ -162,12 +165,13 @@ class QA:
         for x in picked:
             rec = x.hit.record
             lead = self.retriever.lead_in(rec) if x.index == 0 else None
-            if lead is not None and lead.id not in leads_done and lead.text.rstrip().endswith(":"):
+            if lead is not None and lead.id not in leads_done and (lead.text.rstrip().endswith(":")
+                                                                   or x.text[:1].islower()):
                 leads_done.add(lead.id)
                 spans = self.retriever.sentences(lead)
-                if spans and not any(p.cites == [lead.id] for p, _ in out):
-                    a, b = spans[-1]
-                    out.append(self._part(lead.text[a:b], [Hit(lead, x.hit.score, 0.0, 0.0, x.hit.rank)]))
+                text = lead.text[spans[-1][0]:spans[-1][1]] if spans else ""
+                if text and not any(p.text == text for p, _ in out):
+                    out.append(self._part(text, [Hit(lead, x.hit.score, 0.0, 0.0, x.hit.rank)]))
             out.append(self._part(x.text, [x.hit]))
         return out
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wtkb.retrieve import QUANTITY_Q, YES_NO_Q, Hit, Retriever, Scores, is_yes_no
+from wtkb.retrieve import YES_NO_Q, Hit, Retriever, Scores, is_yes_no
 from wtkb.text import tokenize
 
 
@@ -59,6 +59,9 @@ class AnswerConfig:
     w_decision: float = 0.08  # yes/no / "do we have to": a government decision ...
     w_views: float = 0.08  # ... and less for respondents' views, unless the question asks for views
     max_per_paragraph: int = 2
+    deep: int = 8  # a typed question also draws on paragraphs down to this rank that have what it needs
+    topic_hits: int = 3  # the consultation topics of this many top paragraphs lend their decision / figures
+    topic_share: float = 0.95  # ... at this share of the paragraph's score
 
 
 DEFAULT_ANSWER_CONFIG = AnswerConfig()
@@ -67,8 +70,9 @@ CONDITION = re.compile(r"\b(where|if|unless|only|provided|except|as long as|whet
 
 # what a question of each type asks for, and the sentences that have it
 QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "number": (QUANTITY_Q, re.compile(r"\d+ ?%|\bper ?cent\b|\b\d{2,}\b|\b(?:half|third|quarter|majority|minority)\b",
-                                      re.I)),
+    "number": (re.compile(r"\b(?:how many|how much|what percent(?:age)?|percentage|proportion|number of|what share|"
+                          r"what (?:was|is) the split)\b|%", re.I),
+               re.compile(r"\d+ ?%|\bper ?cent\b|\b\d{2,}\b|\b(?:half|third|quarter|majority|minority)\b", re.I)),
     "why": (re.compile(r"\bwhy\b|\breasons?\b|\bhow come\b|\brationale\b", re.I),
             re.compile(r"\b(?:because|so that|in order to|to ensure|due to|as a result|reasons?|therefore|"
                        r"given that|since|aims? to|aimed to|intended to|to allow|to help|to enable|to avoid|until|"
@@ -119,9 +123,13 @@ def question_types(question: str) -> list[str]:
     return [k for k, (q, _) in QUESTION_TYPES.items() if q.search(question)]
 
 
+MODAL_Q = frozenset({"can", "could", "must", "should", "may", "shall", "do", "does", "will", "would"})
+
+
 def asks_requirement(question: str) -> bool:
-    """A yes/no or "do we have to / is it statutory" question, not one asking what respondents said."""
-    return (is_yes_no(question) or bool(REQUIREMENT_Q.search(question))) and not VIEWS_Q.search(question)
+    """A "can / must / do we have to / is it statutory" question, not one asking what respondents said."""
+    modal = is_yes_no(question) and _aux(question) in MODAL_Q
+    return (modal or bool(REQUIREMENT_Q.search(question))) and not VIEWS_Q.search(question)
 
 
 class Composer:
@@ -140,17 +148,18 @@ class Composer:
         needs = [QUESTION_TYPES[t][1] for t in types]
         yes_no, requirement = is_yes_no(s.query), asks_requirement(s.query)
         aux = re.compile(rf"\b{re.escape(_aux(s.query))}\b", re.I) if yes_no else None
-        top_score = hits[0].score if hits else 1.0
+        top_score = max((h.score for h in hits), default=1.0)
         out: list[Sentence] = []
-        for i, h in enumerate(hits[:c.paragraphs]):
+        for h in hits:
             rel = h.score / top_score if top_score > 0 else 0.0
-            prior = c.w_rank * rel - c.w_position * i + c.w_response * self.retriever.in_response(h.record)
+            prior = c.w_rank * rel - c.w_position * (h.rank - 1) + c.w_response * self.retriever.in_response(h.record)
             voice = h.record.voice
             if h.record.kind == "quote" or voice == "quote":  # a respondent's view is not what the source says
                 prior -= c.w_quote
             if requirement:
                 prior += c.w_decision if voice == "decision" else -c.w_views if voice in ("respondents", "quote") else 0
             base: list[float] = []
+            raw: list[float] = []  # before the penalties for asking or restating: what the next sentence answers
             spans = self.retriever.scored_sentences(s, h.record)
             for a, b, sim in spans:
                 text = h.record.text[a:b]
@@ -159,16 +168,17 @@ class Composer:
                 score = sim + c.w_overlap * lex + prior
                 if aux is not None and aux.search(text):  # "can a … be …?" -> "… can be …"
                     score += c.w_same_verb
+                raw.append(score)
                 if QUESTION_END.search(text):  # "We also asked, '…?'" restates a question, it answers nothing
                     score -= c.w_question
-                if toks and len(toks - q_tokens - x_tokens) <= 2:  # says nothing the question did not
+                if len(toks & q_tokens) >= 3 and len(toks - q_tokens - x_tokens) <= 2:  # adds nothing to the question
                     score -= c.w_restate
                 base.append(score)
             for j, (a, b, _) in enumerate(spans):
                 text = h.record.text[a:b]
                 score = base[j]
-                if j and not QUESTION_END.search(text):  # the answer continues after its best match
-                    score = max(score, base[j - 1] - c.w_continue)
+                if j and not QUESTION_END.search(text):  # the answer continues after its best match (or after
+                    score = max(score, raw[j - 1] - c.w_continue)  # the consultation question it answers)
                 if needs and any(n.search(text) for n in needs):
                     score += c.w_feature
                     if "number" in types and group & set(tokenize(text)):
@@ -176,10 +186,42 @@ class Composer:
                 out.append(Sentence(h, a, b, score, j))
         return out
 
+    def pool(self, s: Scores, hits: list[Hit], config: AnswerConfig | None = None) -> list[Hit]:
+        """The paragraphs to draw sentences from: the top ones; for a typed question also lower-ranked
+        ones with what it needs; for a yes/no or "do we have to" question the government's decision on
+        the same consultation topic; for a number question that topic's paragraphs with figures."""
+        c = config or self.config
+        pool = list(hits[:c.paragraphs])
+        have = {h.record.id for h in pool}
+
+        def add(h: Hit) -> None:
+            if h.record.id not in have and not h.record.duplicate_of:
+                have.add(h.record.id)
+                pool.append(h)
+
+        types = question_types(s.query)
+        needs = [QUESTION_TYPES[t][1] for t in types]
+        if needs:
+            for h in self.retriever.rank(s, c.deep):
+                if any(n.search(h.record.text) for n in needs):
+                    add(h)
+        requirement, number = asks_requirement(s.query), "number" in types
+        if requirement or number:
+            figures = QUESTION_TYPES["number"][1]
+            for h in hits[:c.topic_hits]:
+                for r in self.retriever.topic_records(h.record):
+                    if (requirement and r.voice == "decision") or (number and figures.search(r.text)
+                                                                   and r.voice == "respondents"):
+                        add(Hit(r, h.score * c.topic_share, h.dense, h.bm25, h.rank + 1))
+        return pool
+
     def pick(self, s: Scores, hits: list[Hit], config: AnswerConfig | None = None) -> list[Sentence]:
         """1–5 sentences, the decision first for a yes/no question, else in paragraph rank and reading order."""
         c = config or self.config
         cands = self.candidates(s, hits, c)
+        if "number" in question_types(s.query):  # "how many / what %" is answered by a figure
+            figures = QUESTION_TYPES["number"][1]
+            cands = [x for x in cands if figures.search(x.text)] or cands
         if not cands:
             return []
         best = max(x.score for x in cands)

@@ -18,6 +18,7 @@ from wtkb.reference.duties import Duty, duty_backlinks, load_duties
 from wtkb.reference.glossary import GlossaryEntry, load_glossary
 from wtkb.retrieve import Expander, Hit
 from wtkb.settings import Settings
+from wtkb.text import tokenize
 from wtkb.urls import duty_page, page_url, term_url, topic_page
 
 # "what is / what's / what are / what does X stand for / mean / define X / meaning of X / X?"
@@ -26,6 +27,9 @@ DEFINITION_Q = re.compile(
     r"mean(?:s)?|acronym|abbreviation)\b", re.I)
 # "s47", "s.17", "section 47", "section 11 of the Children Act 2004"
 DUTY_REF = re.compile(r"\b(?:s\.?\s?|section\s+)(\d{1,3}[A-Z]?)\b(?:\s+of\s+the\s+([A-Z][\w ]+?\d{4}))?", re.I)
+# words that make a question a definition question without naming what it is about
+DEFINITION_WORDS = frozenset(tokenize("stand stands mean means meaning define definition acronym abbreviation short "
+                                      "full form name term these"))
 GLOSSARY_LABEL = "The handbook's glossary (our summary, not the sources' words)"
 DUTY_LABEL = "The handbook's duties register (our summary of the law, not the sources' words)"
 CITE = re.compile(r"\{para\}`(?:[^`<]*<)?([a-z0-9-]+)>?`")
@@ -85,22 +89,25 @@ class Knowledge:
     # -- definitions ----------------------------------------------------------------------------
 
     def summaries(self, question: str) -> list[Summary]:
-        """The glossary and duty summaries a definition question asks for (at most two)."""
+        """The glossary summaries a definition question asks for (at most two), else its duty's summary."""
         if not is_definition(question):
             return []
         out: list[Summary] = []
         exp = self._expander.expand(question, plain_terms=True)
+        rest = set(tokenize(question)) - exp.known_tokens - DEFINITION_WORDS
+        if exp.terms and len(rest) > 1:  # "what is the LADO's phone number?" asks about more than the term
+            return []
         for term in exp.terms[:2]:
             out.append(self._glossary_summary(self._by_term[term]))
         duty = self.duty_for(question)
-        if duty is not None and len(out) < 2:
+        if duty is not None and not out and len(rest) <= 2:
             out.append(self._duty_summary(*duty))
         return out[:2]
 
     def _glossary_summary(self, e: GlossaryEntry) -> Summary:
         name = f"{e.term} ({e.expansion})" if e.expansion else e.term
         text = f"{GLOSSARY_LABEL}: {name}: {' '.join(e.definition.split())}"
-        terms = (e.term, *(a for a in e.aliases), *((e.expansion,) if e.expansion else ()))
+        terms = (e.term, *e.aliases, *((_plain(e.expansion),) if e.expansion else ()))
         return Summary(text, "glossary", term_url(e.term, self.settings.base_url), tuple(terms))
 
     def duty_for(self, question: str) -> tuple[Duty, list[str]] | None:
@@ -144,3 +151,8 @@ class Knowledge:
                 ranked.append((first, -n, i, t))
         ranked.sort(key=lambda x: x[:3])
         return [(t.title, page_url(t.page, self.settings.base_url)) for *_, t in ranked[:limit]]
+
+
+def _plain(expansion: str) -> str:
+    """"Section 47 of the Children Act 1989 (shorthand)" -> "Section 47 of the Children Act 1989"."""
+    return re.sub(r"\s*\(.*?\)", "", expansion).strip()

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wtkb.qa.compose import QUESTION_TYPES, AnswerConfig
+from wtkb.qa.compose import AnswerConfig
+from wtkb.qa.knowledge import DEFINITION_WORDS
 from wtkb.retrieve import Hit, Retriever, Scores
 from wtkb.text import tokenize
 
@@ -31,9 +32,15 @@ LOCAL_HINT = ("For procedures, timescales and how to make a referral where you w
               "children partnership's procedures; if a child is in immediate danger, call 999.")
 RELATED = "The paragraphs listed below are the closest the sources come; they may not answer it."
 NONE_RELATED = "No paragraph of the sources is close enough to list."
-# words that make a question a definition question without naming what it is about
-DEFINITION_WORDS = frozenset(tokenize("stand stands mean means meaning define definition acronym abbreviation short "
-                                      "full form name"))
+# a timescale as the answer to "how long / by when": "within 15 working days", "3 months", "until December 2024"
+ASKS_TIMESCALE = re.compile(r"\bhow long\b|\btimescales?\b|\btime ?frames?\b|\bdeadlines?\b|\bby when\b|"
+                            r"\bhow (?:soon|quickly)\b|\bwithin how\b|\bhow many (?:working )?(?:days|weeks|months)\b",
+                            re.I)
+TIMESCALE = re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?)\b|"
+                       r"\bwithin (?:one|two|three|four|five|six|a|an) (?:working )?(?:day|week|month|hour)s?\b|"
+                       r"\b(?:by|until|before|no later than|from) (?:the end of )?(?:\d{1,2}(?:st|nd|rd|th)? )?"
+                       r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                       r"spring|summer|autumn|winter) )?20\d\d\b", re.I)
 NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b", re.I)
 
 
@@ -75,7 +82,9 @@ class Refusal:
         if not toks or any(not r.knows(t) and t not in known for t in toks):
             return False
         in_corpus = [t for t in toks if r.knows(t)]
-        return bool(in_corpus) and r.has_terms(hits[0].record, in_corpus)
+        for t in toks:  # an acronym read off the corpus's names: the name's words must be there
+            in_corpus += [w for w in tokenize(s.expansion.acronyms.get(t, "")) if r.knows(w)]
+        return bool(in_corpus) and r.has_terms(hits[0].record, list(dict.fromkeys(in_corpus)))
 
     def verdict(self, s: Scores, hits: list[Hit], defined: bool = False,
                 config: AnswerConfig | None = None) -> Verdict:
@@ -94,8 +103,7 @@ class Refusal:
         if nation and not any(NATIONS.search(h.record.text) for h in top):
             return (f"The sources are about England's guidance; they say nothing about {nation.group(0).title()}. "
                     "Each UK nation has its own child protection guidance.")
-        asks_time, has_time = QUESTION_TYPES["time"]
-        if asks_time.search(question) and not any(has_time.search(h.record.text) for h in top):
+        if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
             return "The sources do not set out timescales for this."
         return ""
 

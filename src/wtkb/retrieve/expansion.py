@@ -17,6 +17,7 @@ class Expansion:
     terms: list[str] = field(default_factory=list)  # glossary terms found
     phrases: list[str] = field(default_factory=list)  # phrases added
     known_tokens: set[str] = field(default_factory=set)  # query tokens the glossary accounts for
+    acronyms: dict[str, str] = field(default_factory=dict)  # token -> the corpus phrase it abbreviates
 
     @property
     def dense_text(self) -> str:
@@ -71,3 +72,37 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
     alts = "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+").replace("'", "['’]?").replace("’", "['’]?")
                     for w in words)
     return re.compile(rf"(?<![\w.])(?:{alts})(?![\w])", re.IGNORECASE)
+
+
+# a run of capitalised words, small joining words allowed inside: "Sudden Unexpected Death in Childhood"
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:in|of|and|for|the|to|on)\s+)?[A-Z][a-z]+){1,5}")
+_WORD = re.compile(r"\b[A-Za-z]{2,6}\b")
+
+
+class Initials:
+    """Acronyms the glossary does not know, read off the corpus's own capitalised names.
+
+    "sudc and JAR - what do these stand for?": neither acronym occurs in the sources, but "Joint
+    Agency Response, Sudden Unexpected Death in Childhood" does; a query word the corpus does not
+    use that spells the initials of such a name gets the name as an expansion phrase.
+    """
+
+    def __init__(self, texts: list[str]):
+        self._names: dict[str, str] = {}
+        for text in texts:
+            for m in _NAME.finditer(text):
+                key = "".join(w[0] for w in m.group(0).split() if w[0].isupper()).lower()
+                self._names.setdefault(key, m.group(0))
+
+    def expand(self, exp: Expansion, knows) -> Expansion:
+        """Add the name of each query word that ``knows`` (the corpus) does not and that spells one's initials."""
+        for word in _WORD.findall(exp.query):
+            tokens = tokenize(word)
+            if not tokens or knows(tokens[0]) or tokens[0] in exp.known_tokens:
+                continue
+            name = self._names.get(word.lower())
+            if name and name.lower() not in exp.query.lower():
+                exp.phrases.append(name)
+                exp.known_tokens.add(tokens[0])
+                exp.acronyms[tokens[0]] = name
+        return exp

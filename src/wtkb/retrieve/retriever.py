@@ -36,7 +36,7 @@ from wtkb.index import (
 from wtkb.models import Record
 from wtkb.reference.glossary import load_glossary
 from wtkb.retrieve.config import DEFAULT_CONFIG, FIGURES, QUANTITY_Q, RESPONSE_HEADINGS, RetrievalConfig, is_yes_no
-from wtkb.retrieve.expansion import Expander, Expansion
+from wtkb.retrieve.expansion import Expander, Expansion, Initials
 from wtkb.settings import Settings
 from wtkb.text import split_sentences, tokenize
 
@@ -78,6 +78,7 @@ class Retriever:
         self._load_bm25(index, pos)
         self._priors()
         self.expander = Expander(load_glossary())
+        self.initials = Initials([r.text for r in self.records])
         self.model = load_model()
         self._lock = threading.Lock()
         # Dot products run in torch, on the same thread pool as the encoder: numpy's OpenBLAS would
@@ -139,6 +140,9 @@ class Retriever:
 
     def _priors(self) -> None:
         recs = self.records
+        self._topics: dict[tuple[str, ...], list[int]] = {}
+        for i, r in enumerate(recs):
+            self._topics.setdefault(_topic_key(r), []).append(i)
         # sections as contiguous runs of records with the same document and heading path
         starts = [0] + [i for i in range(1, len(recs))
                         if (recs[i].document, recs[i].section) != (recs[i - 1].document, recs[i - 1].section)]
@@ -187,7 +191,7 @@ class Retriever:
 
     def expand(self, query: str, config: RetrievalConfig | None = None) -> Expansion:
         c = config or self.config
-        return self.expander.expand(query, plain_terms=c.expand_plain_terms)
+        return self.initials.expand(self.expander.expand(query, plain_terms=c.expand_plain_terms), self.knows)
 
     def bm25_scores(self, query: str, expansion: Expansion, config: RetrievalConfig | None = None) -> np.ndarray:
         """Raw BM25 of every record; glossary expansion terms count ``expansion_weight``."""
@@ -321,6 +325,11 @@ class Retriever:
             i -= 1
         return None
 
+    def topic_records(self, record: Record) -> list[Record]:
+        """The records of the consultation topic ``record`` belongs to: its section and that section's
+        "Government response" (what respondents said and what government decided, side by side)."""
+        return [self.records[i] for i in self._topics.get(_topic_key(record), [])]
+
     def knows(self, token: str) -> bool:
         """Whether a (stemmed) token occurs anywhere in the corpus."""
         return token in self._bm25.vocab_dict
@@ -328,7 +337,7 @@ class Retriever:
     def vocabulary_share(self, s: Scores) -> float:
         """Share of the question's words (stop words and 1–2 letter words aside) that the corpus or the
         glossary knows: a question about something the sources never mention scores low."""
-        toks = self.content_tokens(s.query)
+        toks = [t for t in tokenize(s.query) if len(t) > 2 or self.knows(t)]  # repeats count, as before
         if not toks:
             return 0.0
         known = s.expansion.known_tokens
@@ -421,6 +430,13 @@ class Scores:
     bm25_raw: np.ndarray
     bm25: np.ndarray
     fused: np.ndarray | None = None
+
+
+def _topic_key(record: Record) -> tuple[str, ...]:
+    section = list(record.section)
+    if section and section[-1].startswith(RESPONSE_HEADINGS):
+        section.pop()
+    return (record.document, *section)
 
 
 def _rrf(scores: np.ndarray, c: RetrievalConfig) -> np.ndarray:
