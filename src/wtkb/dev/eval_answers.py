@@ -7,7 +7,8 @@ Per question (see :class:`Outcome`):
   (a glossary term's expansion or the opening of its definition; a duty's title or the opening of
   what it requires). A refusal scores 0;
 * **gold in citations**: the text of one of the answer's citations contains a gold string;
-* **top-5 / MRR**: rank of the first gold record in the retriever's top 10 (as in the retrieval table);
+* **top-5 / MRR**: rank of the first gold record in the retriever's top 10 (as in the retrieval table;
+  over questions with gold records);
 * **answerable refused** / **uncovered answered**: ``supported`` against ``answerable``;
 * **respondent lead**: for a "what is required" question (expected voice ``decision``), the answer's
   first sentence cites a record whose voice is ``respondents`` or ``quote``;
@@ -40,6 +41,7 @@ class Outcome:
     answerable: bool
     required: bool
     supported: bool
+    retrievable: bool  # has gold records (else only the glossary / duties register answer it)
     rank: int | None  # first gold record in the top 10
     gold_in_answer: bool
     gold_in_citations: bool
@@ -114,7 +116,7 @@ def outcome(q: Question, answer, ranked_ids: list[str], by_id: dict[str, Record]
     sents = sentences(answer) if supported else []
     lead_id = next((ids[0] for _, ids in sents if ids and ids[0]), None)
     return Outcome(q=q.q, type=q.type, split=q.split, answerable=q.answerable, required=q.required,
-                   supported=supported, rank=rank,
+                   supported=supported, retrievable=q.retrievable, rank=rank,
                    gold_in_answer=any(g in text for g in gold),
                    gold_in_citations=any(g in c for g in gold for c in cited),
                    lead_id=lead_id, lead_voice=citation_voice(answer, lead_id, by_id),
@@ -160,8 +162,8 @@ def summarise(outs: list[Outcome], split: str, type_: str) -> AnswerRow:
         split=split, type=type_, n=len(ans), n_uncovered=len(un),
         gold_in_answer=_mean([o.gold_in_answer for o in ans]),
         gold_in_citations=_mean([o.gold_in_citations for o in ans]),
-        top5=_mean([bool(o.rank and o.rank <= 5) for o in ans]),
-        mrr=_mean([1 / o.rank if o.rank else 0.0 for o in ans]),
+        top5=_mean([bool(o.rank and o.rank <= 5) for o in ans if o.retrievable]),
+        mrr=_mean([1 / o.rank if o.rank else 0.0 for o in ans if o.retrievable]),
         answerable_refused=_mean([not o.supported for o in ans]),
         uncovered_answered=_mean([o.supported for o in un]),
         n_required=len(req), respondent_lead=sum(o.respondent_lead for o in req),

@@ -5,7 +5,8 @@ Each question says what a correct answer must contain, not only where it is:
 * ``gold``: record IDs of paragraphs that answer it (any one counts; never a ``duplicate_of`` record);
 * ``gold_text``: exact substrings of those records' text that carry the point (any one present counts;
   compared whitespace-normalised and case-insensitively);
-* ``gold_glossary`` / ``gold_duty``: glossary terms / duty IDs whose handbook summary also answers it;
+* ``gold_glossary`` / ``gold_duty``: glossary terms / duty IDs whose handbook summary also answers it
+  (a question only these answer has no ``gold``; retrieval metrics leave it out);
 * ``voice``: the expected voice (a key of :data:`wtkb.models.VOICES`) of the answer's lead sentence;
   ``decision`` marks a "what is required" question;
 * ``type``: one of :data:`TYPES`; ``split``: dev (tune on it) or test (held out);
@@ -58,6 +59,11 @@ class Question:
     gold_duty: tuple[str, ...] = ()
     voice: str | None = None
     note: str = ""
+
+    @property
+    def retrievable(self) -> bool:
+        """Answerable from corpus paragraphs (not only from the glossary or duties register)."""
+        return self.answerable and bool(self.gold)
 
     @property
     def required(self) -> bool:
@@ -152,10 +158,10 @@ def _question_problems(x: dict, by_id: dict[str, Record], terms: set[str], dutie
         return out
     if x.get("voice") not in VOICES:
         out.append(f"voice {x.get('voice')!r} is not one of {', '.join(VOICES)}")
-    if not gold:
-        out.append("an answerable question needs gold record IDs")
-    if not texts:
-        out.append("an answerable question needs gold_text")
+    if not gold and not (gloss or duty):
+        out.append("an answerable question needs gold record IDs (or gold_glossary / gold_duty)")
+    if bool(gold) != bool(texts):
+        out.append("gold record IDs and gold_text go together: give both")
     for g in gold:
         if g not in by_id:
             out.append(f"gold {g} is not a record ID")

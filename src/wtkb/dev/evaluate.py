@@ -8,10 +8,10 @@ The first table scores what a practitioner reads: every question goes through th
 citations are checked for the gold text, per split and per question type (see
 :mod:`wtkb.dev.eval_answers`). ``--show-failures`` lists the dev questions an answer fails on.
 
-Retrieval table, over answerable questions: hit@1, hit@5, MRR (of the first gold paragraph in the top 10).
-Abstention accuracy is over all questions of the split: the method answers exactly the answerable
-ones. "cites gold" (wtkb only) is the share of answerable questions whose answer is supported and
-cites a gold paragraph. Baselines, in the same run and on the same questions:
+Retrieval table, over answerable questions with gold records: hit@1, hit@5, MRR (of the first gold
+paragraph in the top 10). Abstention accuracy is over all questions of the split: the method
+answers exactly the answerable ones. "cites gold" (wtkb only) is the share of those questions whose
+answer is supported and cites a gold paragraph. Baselines, in the same run and on the same questions:
 
 * ``bm25``: BM25 alone (the same bm25s index);
 * ``dense``: the dense index alone (Chroma vectors, same model);
@@ -86,10 +86,11 @@ def score_rows(name: str, qs: list[Question], res: dict[str, Result]) -> list[Ro
         ans = [q for q in sq if q.answerable]
         if not sq:
             continue
-        ranks = [rank_of(res[q.q].ids, set(q.gold)) for q in ans]
-        h1 = np.mean([r == 1 for r in ranks]) if ans else 0.0
-        h5 = np.mean([bool(r and r <= 5) for r in ranks]) if ans else 0.0
-        mrr = np.mean([1 / r if r else 0.0 for r in ranks]) if ans else 0.0
+        ret = [q for q in ans if q.retrievable]  # rank metrics need gold records
+        ranks = [rank_of(res[q.q].ids, set(q.gold)) for q in ret]
+        h1 = np.mean([r == 1 for r in ranks]) if ret else 0.0
+        h5 = np.mean([bool(r and r <= 5) for r in ranks]) if ret else 0.0
+        mrr = np.mean([1 / r if r else 0.0 for r in ranks]) if ret else 0.0
         ok = [res[q.q].supported == q.answerable for q in sq]
         ra = np.mean([res[q.q].supported for q in ans]) if ans else 1.0
         un = [q for q in sq if not q.answerable]
@@ -97,8 +98,8 @@ def score_rows(name: str, qs: list[Question], res: dict[str, Result]) -> list[Ro
         cites = None
         if res[sq[0].q].cites is not None and ans:
             cites = float(np.mean([bool(res[q.q].supported and set(res[q.q].cites or []) & set(q.gold))
-                                   for q in ans]))
-        rows.append(Row(name, split, len(ans), float(h1), float(h5), float(mrr), float(np.mean(ok)),
+                                   for q in ret])) if ret else None
+        rows.append(Row(name, split, len(ret), float(h1), float(h5), float(mrr), float(np.mean(ok)),
                         float((ra + ru) / 2), cites))
     return rows
 
@@ -388,7 +389,7 @@ def cross_validate(runner: Runner) -> dict:
     weights = {k: getattr(DEFAULT_CONFIG, k) for k in ("w_dense", *CV_GRID)}
     shipped = dict(weights)
     start = {**weights, **CV_START}
-    ans = np.array([i for i, q in enumerate(dev) if q.answerable])
+    ans = np.array([i for i, q in enumerate(dev) if q.retrievable])
     rng = np.random.default_rng(CV_SEED_RETRIEVAL)
     folds = []
     for _ in range(CV_REPEATS):
