@@ -86,3 +86,22 @@ def test_glossary_and_duty_summaries_count_as_gold():
                  gold_glossary=(term.term,), gold_duty=(duty.id,))
     got = gold_strings(q, g, d)
     assert norm("some text") in got and norm(term.expansion) in got and norm(duty.title) in got
+
+
+def test_lead_voice_comes_from_the_citation_else_the_record_else_the_handbook(corpus: Corpus):
+    from wtkb.dev.eval_answers import citation_voice
+
+    rec = next(r for r in corpus.records if r.voice == "decision")
+    by_id = {r.id: r for r in corpus.records}
+
+    class _C:
+        def __init__(self, cid: str, voice: str | None = None):
+            self.id, self.voice, self.text = cid, voice, ""
+
+    a = _A(f"A sentence. [{rec.id}]")
+    a.citations = [_C(rec.id)]
+    assert citation_voice(a, rec.id, by_id) == "decision"  # no voice on the citation: the record's
+    a.citations = [_C(rec.id, "respondents")]
+    assert citation_voice(a, rec.id, by_id) == "respondents"  # the citation's own voice wins
+    assert citation_voice(a, None, by_id) == "handbook"  # an untagged sentence is the handbook's summary
+    assert citation_voice(_A("refused", supported=False), None, by_id) is None

@@ -14,7 +14,8 @@ Per question (see :class:`Outcome`):
   first sentence cites a record whose voice is ``respondents`` or ``quote``;
 * **voice match**: the voice of the first sentence's citation equals the expected voice.
 
-A citation's voice is its ``voice`` field when the answer carries one, else the corpus record's.
+A citation's voice is its ``voice`` field when the answer carries one, else the corpus record's; a lead
+sentence that cites no corpus record counts as ``handbook`` (the glossary / duties register speaking).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from wtkb.dev.eval_questions import SPLITS, TYPES, Question, norm
 from wtkb.models import Record
 
 RESPONDENT_VOICES = ("respondents", "quote")
+HANDBOOK = "handbook"  # the handbook's own words (glossary / duties register), not a source's
 TAG = re.compile(r"\s*\[([^\[\]]+)\]")  # "… sentence. [cr2023-…-p3, cr2023-…-p4]"
 PREFIX = 60  # letters of a handbook summary that count as quoting it
 
@@ -114,7 +116,7 @@ def outcome(q: Question, answer, ranked_ids: list[str], by_id: dict[str, Record]
     text = plain_text(answer) if supported else ""
     cited = [norm(c.text) for c in answer.citations] if supported else []
     sents = sentences(answer) if supported else []
-    lead_id = next((ids[0] for _, ids in sents if ids and ids[0]), None)
+    lead_id = (sents[0][1] or [None])[0] if sents else None
     return Outcome(q=q.q, type=q.type, split=q.split, answerable=q.answerable, required=q.required,
                    supported=supported, retrievable=q.retrievable, rank=rank,
                    gold_in_answer=any(g in text for g in gold),
@@ -124,13 +126,15 @@ def outcome(q: Question, answer, ranked_ids: list[str], by_id: dict[str, Record]
 
 
 def citation_voice(answer, cid: str | None, by_id: dict[str, Record]) -> str | None:
-    if cid is None:
+    """The voice of the lead sentence's citation: the citation's ``voice`` field, else its corpus record's;
+    a sentence without a corpus citation (no tag, or a glossary / duty entry) is the handbook speaking."""
+    if not answer.supported:
         return None
     for c in answer.citations:
-        if c.id == cid and getattr(c, "voice", None):
+        if cid is not None and c.id == cid and getattr(c, "voice", None):
             return str(c.voice)
-    r = by_id.get(cid)
-    return r.voice or None if r is not None else None
+    r = by_id.get(cid) if cid is not None else None
+    return (r.voice or None) if r is not None else HANDBOOK
 
 
 @dataclass
@@ -183,24 +187,36 @@ def answer_rows(outs: Iterable[Outcome]) -> list[AnswerRow]:
     return rows
 
 
+ANSWER_COLUMNS = (  # header, what it is (printed under the table)
+    ("n", "answerable questions"), ("unc", "uncovered questions"),
+    ("ans", "gold text in the answer"), ("cit", "gold text in a citation"),
+    ("top5", "gold record in the top 5"), ("MRR", "mean reciprocal rank of the first gold record (top 10)"),
+    ("refused", "answerable questions refused"), ("unc.ans", "uncovered questions answered"),
+    ("resp.lead", "what-is-required questions whose lead sentence is a respondent's view / all such"),
+    ("voice", "lead sentence's voice is the expected one (answered questions)"))
+
+
 def answer_table(rows: list[dict], title: str):
+    from rich import box
     from rich.table import Table
 
-    t = Table(title=title)
-    cols = ["split", "type", "n", "uncov.", "gold in answer", "gold in cit.", "top-5", "MRR", "ans. refused",
-            "uncov. answered", "resp. lead / req.", "voice match"]
-    for col in cols:
-        t.add_column(col, justify="left" if col in ("split", "type") else "right", no_wrap=True)
+    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, caption="  ".join(
+        f"{h}: {what}" for h, what in ANSWER_COLUMNS), caption_justify="left")
+    t.add_column("split", no_wrap=True)
+    t.add_column("type", no_wrap=True)
+    for h, _ in ANSWER_COLUMNS:
+        t.add_column(h, justify="right", no_wrap=True)
 
     def f(x: float | None) -> str:
-        return "" if x is None else f"{x:.3f}"
+        return "" if x is None else f"{x:.2f}"
 
-    for r in rows:
+    for i, r in enumerate(rows):
+        last = i + 1 == len(rows) or rows[i + 1]["type"] == "all"  # a rule after each split
         t.add_row(r["split"] if r["type"] == "all" else "", r["type"], str(r["n"]), str(r["n_uncovered"]),
                   f(r["gold_in_answer"]), f(r["gold_in_citations"]), f(r["top5"]), f(r["mrr"]),
                   f(r["answerable_refused"]), f(r["uncovered_answered"]),
                   f"{r['respondent_lead']}/{r['n_required']}", f(r["voice_match"]),
-                  end_section=r["type"] == "all")
+                  end_section=last and i + 1 < len(rows))
     return t
 
 

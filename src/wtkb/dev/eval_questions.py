@@ -7,8 +7,8 @@ Each question says what a correct answer must contain, not only where it is:
   compared whitespace-normalised and case-insensitively);
 * ``gold_glossary`` / ``gold_duty``: glossary terms / duty IDs whose handbook summary also answers it
   (a question only these answer has no ``gold``; retrieval metrics leave it out);
-* ``voice``: the expected voice (a key of :data:`wtkb.models.VOICES`) of the answer's lead sentence;
-  ``decision`` marks a "what is required" question;
+* ``voice``: the expected voice of the answer's lead sentence: a key of :data:`wtkb.models.VOICES`, or
+  ``handbook`` (the handbook's own glossary / duty summary); ``decision`` marks a "what is required" question;
 * ``type``: one of :data:`TYPES`; ``split``: dev (tune on it) or test (held out);
 * ``answerable: false`` with ``gold: []`` for questions the sources do not cover.
 
@@ -41,6 +41,8 @@ TYPES: dict[str, str] = {
     "fact": "any other factual question about what a source says",
 }
 SPLITS = ("dev", "test")
+# expected voices: the corpus voices, plus the handbook's own glossary / duty summary (our words)
+EXPECTED_VOICES: tuple[str, ...] = (*VOICES, "handbook")
 TEST_SHARE = 40  # percent of new questions that split_for puts in test
 REQUIRED = ("q", "type", "answerable", "split")
 KEYS = {*REQUIRED, "gold", "gold_text", "gold_glossary", "gold_duty", "voice", "note"}
@@ -156,8 +158,10 @@ def _question_problems(x: dict, by_id: dict[str, Record], terms: set[str], dutie
         if x.get("voice") is not None:
             out.append("an uncovered question has no voice")
         return out
-    if x.get("voice") not in VOICES:
-        out.append(f"voice {x.get('voice')!r} is not one of {', '.join(VOICES)}")
+    if x.get("voice") not in EXPECTED_VOICES:
+        out.append(f"voice {x.get('voice')!r} is not one of {', '.join(EXPECTED_VOICES)}")
+    if x.get("voice") == "handbook" and not (gloss or duty):
+        out.append("voice handbook needs the gold_glossary or gold_duty entry that answers it")
     if not gold and not (gloss or duty):
         out.append("an answerable question needs gold record IDs (or gold_glossary / gold_duty)")
     if bool(gold) != bool(texts):
