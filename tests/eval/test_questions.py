@@ -105,3 +105,11 @@ def test_lead_voice_comes_from_the_citation_else_the_record_else_the_handbook(co
     assert citation_voice(a, rec.id, by_id) == "respondents"  # the citation's own voice wins
     assert citation_voice(a, None, by_id) == "handbook"  # an untagged sentence is the handbook's summary
     assert citation_voice(_A("refused", supported=False), None, by_id) is None
+
+
+def test_the_respondent_cue_reads_the_lead_sentence():
+    from wtkb.dev.eval_answers import RESPONDENT_CUE
+
+    assert RESPONDENT_CUE.search("The majority (69%) agree/strongly agreeing that education …")
+    assert RESPONDENT_CUE.search("Many respondents welcomed the focus.")
+    assert not RESPONDENT_CUE.search("We will take forward the proposal to introduce the partnership chair role.")

@@ -12,6 +12,8 @@ Per question (see :class:`Outcome`):
 * **answerable refused** / **uncovered answered**: ``supported`` against ``answerable``;
 * **respondent lead**: for a "what is required" question (expected voice ``decision``), the answer's
   first sentence cites a record whose voice is ``respondents`` or ``quote``;
+  **respondent cue** judges the same from the lead sentence's own words ("respondents", a percentage,
+  "comments"), so it does not depend on how voices are derived;
 * **voice match**: the voice of the first sentence's citation equals the expected voice.
 
 A citation's voice is its ``voice`` field when the answer carries one, else the corpus record's; a lead
@@ -30,6 +32,8 @@ from wtkb.dev.eval_questions import SPLITS, TYPES, Question, norm
 from wtkb.models import Record
 
 RESPONDENT_VOICES = ("respondents", "quote")
+# a sentence that reports what respondents said: "69% agree…", "Many respondents…", "We received 62 comments"
+RESPONDENT_CUE = re.compile(r"\brespondents?\b|\b\d+(?:\.\d+)?%|\bcomments\b", re.I)
 HANDBOOK = "handbook"  # the handbook's own words (glossary / duties register), not a source's
 TAG = re.compile(r"\s*\[([^\[\]]+)\]")  # "… sentence. [cr2023-…-p3, cr2023-…-p4]"
 PREFIX = 60  # letters of a handbook summary that count as quoting it
@@ -57,6 +61,11 @@ class Outcome:
         return self.required and self.supported and self.lead_voice in RESPONDENT_VOICES
 
     @property
+    def respondent_cue(self) -> bool:
+        """As :attr:`respondent_lead`, judged from the lead sentence's words, not the record's voice."""
+        return self.required and self.supported and bool(RESPONDENT_CUE.search(self.lead))
+
+    @property
     def voice_match(self) -> bool:
         return self.supported and self.lead_voice == self.expected_voice
 
@@ -67,7 +76,8 @@ class Outcome:
             return ["refused"]
         out = [] if self.gold_in_answer else ["gold not in answer"]
         out += [] if self.gold_in_citations else ["gold not in citations"]
-        out += ["respondents' view leads a what-is-required answer"] if self.respondent_lead else []
+        if self.respondent_lead or self.respondent_cue:
+            out.append("respondents' view leads a what-is-required answer")
         out += [] if self.voice_match else [f"lead voice {self.lead_voice}, expected {self.expected_voice}"]
         return out
 
@@ -151,6 +161,7 @@ class AnswerRow:
     uncovered_answered: float | None
     n_required: int
     respondent_lead: int  # count of required questions whose lead sentence is a respondent's view
+    respondent_cue: int  # the same, judged from the lead sentence's words (independent of voice derivation)
     voice_match: float | None  # over answered answerable questions
 
 
@@ -171,6 +182,7 @@ def summarise(outs: list[Outcome], split: str, type_: str) -> AnswerRow:
         answerable_refused=_mean([not o.supported for o in ans]),
         uncovered_answered=_mean([o.supported for o in un]),
         n_required=len(req), respondent_lead=sum(o.respondent_lead for o in req),
+        respondent_cue=sum(o.respondent_cue for o in req),
         voice_match=_mean([o.voice_match for o in ans if o.supported and o.expected_voice]))
 
 
@@ -192,7 +204,8 @@ ANSWER_COLUMNS = (  # header, what it is (printed under the table)
     ("ans", "gold text in the answer"), ("cit", "gold text in a citation"),
     ("top5", "gold record in the top 5"), ("MRR", "mean reciprocal rank of the first gold record (top 10)"),
     ("refused", "answerable questions refused"), ("unc.ans", "uncovered questions answered"),
-    ("resp.lead", "what-is-required questions whose lead sentence is a respondent's view / all such"),
+    ("resp.lead", "what-is-required questions whose lead sentence cites a respondents/quote record / all such"),
+    ("resp.cue", "the same judged from the lead sentence's words (respondents, a percentage, comments)"),
     ("voice", "lead sentence's voice is the expected one (answered questions)"))
 
 
@@ -215,7 +228,8 @@ def answer_table(rows: list[dict], title: str):
         t.add_row(r["split"] if r["type"] == "all" else "", r["type"], str(r["n"]), str(r["n_uncovered"]),
                   f(r["gold_in_answer"]), f(r["gold_in_citations"]), f(r["top5"]), f(r["mrr"]),
                   f(r["answerable_refused"]), f(r["uncovered_answered"]),
-                  f"{r['respondent_lead']}/{r['n_required']}", f(r["voice_match"]),
+                  f"{r['respondent_lead']}/{r['n_required']}", f"{r['respondent_cue']}/{r['n_required']}",
+                  f(r["voice_match"]),
                   end_section=last and i + 1 < len(rows))
     return t
 
