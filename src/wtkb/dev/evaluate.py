@@ -220,9 +220,11 @@ def run(settings: Settings, qs: list[Question], llama: bool = True, ablations: b
     """Every table of the report; ``per_question`` keeps each question's answer outcome."""
     from wtkb.retrieve import DEFAULT_CONFIG
 
+    phase = _Phases(progress)
+    phase("loading the index and the model")
     runner = Runner(settings, qs)
     rows: list[Row] = []
-    progress("wtkb (hybrid): asking every question")
+    phase("wtkb (hybrid): asking every question")
     wt = runner.wtkb()
     rows += score_rows("wtkb hybrid", qs, wt)
     outs = runner.outcomes(wt)
@@ -232,13 +234,13 @@ def run(settings: Settings, qs: list[Question], llama: bool = True, ablations: b
                  ("dense only", replace(DEFAULT_CONFIG, fusion="dense")),
                  ("plain RRF", replace(DEFAULT_CONFIG, fusion="rrf"))]
     for name, cfg in baselines:
-        progress(name)
+        phase(name)
         res = runner.retrieval(cfg)
         thresholds[name] = calibrate(qs, res)
         apply_threshold(res, thresholds[name])
         rows += score_rows(name, qs, res)
     if llama:
-        progress("llama-index default")
+        phase("llama-index default")
         res, findable = runner.llama_default()
         thresholds["llama-index default"] = calibrate(qs, res)
         apply_threshold(res, thresholds["llama-index default"])
@@ -247,21 +249,40 @@ def run(settings: Settings, qs: list[Question], llama: bool = True, ablations: b
     ablation_rows: list[Row] = []
     if ablations:
         for name, changes in ABLATIONS:
-            progress(f"ablation: {name}")
+            phase(f"ablation: {name}")
             res = runner.retrieval(replace(DEFAULT_CONFIG, **changes))
             for r in res.values():
                 r.supported = True
             ablation_rows += score_rows(name, qs, res)
     out: dict = {"answers": [asdict(r) for r in eval_answers.answer_rows(outs)],
-           "per_question": eval_answers.outcome_dicts(outs),
-           "rows": [asdict(r) for r in rows], "ablations": [asdict(r) for r in ablation_rows],
-           "baseline_thresholds": thresholds, "wtkb_threshold": runner.qa.config.threshold,
-           "wtkb_dev_best_threshold": calibrate(qs, wt), "notes": notes,
-           "questions": {s: sum(1 for q in qs if q.split == s) for s in ("dev", "test")}}
+                 "per_question": eval_answers.outcome_dicts(outs),
+                 "rows": [asdict(r) for r in rows], "ablations": [asdict(r) for r in ablation_rows],
+                 "baseline_thresholds": thresholds, "wtkb_threshold": runner.qa.config.threshold,
+                 "wtkb_dev_best_threshold": calibrate(qs, wt), "notes": notes,
+                 "questions": {s: sum(1 for q in qs if q.split == s) for s in ("dev", "test")}}
     if cv:
-        progress("cross-validation on dev")
+        phase("cross-validation on dev")
         out["cv"] = cross_validate(runner)
+    out["seconds"] = phase.done()
     return out
+
+
+class _Phases:
+    """Wall-clock seconds per phase of a run (reported, so a slow phase is visible)."""
+
+    def __init__(self, progress: Callable[[str], None]):
+        self.progress, self.seconds, self._name, self._t = progress, {}, None, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        self.done()
+        self._name, self._t = name, time.perf_counter()
+        self.progress(name)
+
+    def done(self) -> dict[str, float]:
+        if self._name is not None:
+            self.seconds[self._name] = round(time.perf_counter() - self._t, 1)
+            self._name = None
+        return self.seconds
 
 
 # --- cross-validation (dev only) ---------------------------------------------------------------
@@ -553,7 +574,8 @@ def main(argv: list[str] | None = None) -> int:
     out.print(f"wtkb abstention threshold {result['wtkb_threshold']:.3f} (dev-best on this run: "
               f"{result['wtkb_dev_best_threshold']:.3f}); baseline thresholds (dev-calibrated): "
               + ", ".join(f"{k} {v:.3f}" for k, v in result["baseline_thresholds"].items()))
-    out.print(f"[dim]{time.perf_counter() - t0:.1f}s[/]")
+    phases = ", ".join(f"{k} {v:.1f}s" for k, v in result["seconds"].items())
+    out.print(f"[dim]{time.perf_counter() - t0:.1f}s ({phases})[/]")
     path = write_json(args.json or settings.build / "eval" / "results.json", result)
     out.print(f"[dim]results written to {path}[/]")
     return 0
