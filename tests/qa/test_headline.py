@@ -40,7 +40,7 @@ def test_what_is_cin_is_the_glossary_then_the_sources(qa, corpus):
     assert first.url.endswith("/generated/glossary.html#term-CIN")
     assert any(p.source == "paragraph" for p in a.sentences)
     # the summary's citations are paragraphs that use the term
-    for i in first.cites:
+    for i in first.sources:
         text = corpus.by_id[i].text
         assert "CIN" in text or "child in need" in text.lower()
 

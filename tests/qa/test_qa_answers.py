@@ -51,17 +51,17 @@ def test_every_sentence_is_copied_from_a_cited_paragraph(qa, corpus, question):
     assert a.supported
     assert 1 <= len(a.sentences) <= 6
     # the answer text is exactly its sentences: lead + text + [ids], nothing untagged in between
-    assert " ".join(p.lead + p.text + (f" [{', '.join(p.cites)}]" if p.cites else "") for p in a.sentences) == a.answer
+    assert " ".join(p.lead + p.text + (f" [{', '.join(p.ids)}]" if p.ids else "") for p in a.sentences) == a.answer
     cited = {c.id: c for c in a.citations}
     for p in a.sentences:
         assert p.voice and p.voice_label
-        for i in p.cites:
+        for i in p.ids:
             assert i in cited, f"{i} is tagged but not in citations"
         if p.source == "paragraph":
-            assert p.cites
-            for i in p.cites:
+            assert p.ids
+            for i in p.ids:
                 assert p.text in corpus.by_id[i].text, f"not copied exactly from {i}: {p.text!r}"
-                assert p.voice == corpus.by_id[p.cites[0]].voice
+                assert p.voice == corpus.by_id[p.ids[0]].voice
         else:  # the handbook's own summary, labelled as such, linking its glossary term or duty page
             assert p.source in ("glossary", "duty") and p.voice == "handbook"
             assert p.text.startswith("The handbook's ") and "our summary" in p.text

@@ -154,7 +154,7 @@ class QA:
         out = []
         for sm in summaries:
             using = [h for h in hits if self.knowledge.uses(sm, h)][:2]
-            out.append((AnswerSentence(text=sm.text, cites=[h.record.id for h in using], source=sm.source,
+            out.append((AnswerSentence(text=sm.text, ids=[], sources=[h.record.id for h in using], source=sm.source,
                                        voice="handbook", voice_label="The handbook's summary", url=sm.url), using))
         return out
 
@@ -173,12 +173,17 @@ class QA:
                 if text and not any(p.text == text for p, _ in out):
                     out.append(self._part(text, [Hit(lead, x.hit.score, 0.0, 0.0, x.hit.rank)]))
             out.append(self._part(x.text, [x.hit]))
+            spans = self.retriever.sentences(rec)
+            if x.text.rstrip().endswith(":") and spans and spans[-1][0] == x.start:  # "…four principles:"
+                for item in self.retriever.items_after(rec, self.config.list_items):
+                    if not any(p.text == item.text for p, _ in out):
+                        out.append(self._part(item.text, [Hit(item, x.hit.score, 0.0, 0.0, x.hit.rank)]))
         return out
 
     def _part(self, text: str, hs: list[Hit], copied: bool = True) -> tuple[AnswerSentence, list[Hit]]:
         rec = hs[0].record
         doc = self.retriever.source(rec.document)
-        return (AnswerSentence(text=text, lead=answer_lead(rec, doc), cites=[h.record.id for h in hs],
+        return (AnswerSentence(text=text, lead=answer_lead(rec, doc), ids=[h.record.id for h in hs],
                                source="paragraph" if copied else "llm", voice=rec.voice,
                                voice_label=voice_label(rec, doc)), hs)
 
@@ -188,7 +193,7 @@ class QA:
             for h in hs:
                 cited.setdefault(h.record.id, h)
         ordered = sorted(cited.values(), key=lambda h: (h.rank, -h.score))
-        answer = " ".join(p.lead + p.text + (f" [{', '.join(p.cites)}]" if p.cites else "") for p, _ in parts)
+        answer = " ".join(p.lead + p.text + (f" [{', '.join(p.ids)}]" if p.ids else "") for p, _ in parts)
         rest = [h for h in hits if h.record.id not in cited]
         topics = self.knowledge.topics_for([h.record.id for h in ordered] + [h.record.id for h in rest])
         return Answer(question=question, answer=answer, supported=True,

@@ -59,6 +59,8 @@ class AnswerConfig:
     w_decision: float = 0.08  # yes/no / "do we have to": a government decision ...
     w_views: float = 0.08  # ... and less for respondents' views, unless the question asks for views
     max_per_paragraph: int = 2
+    list_items: int = 5  # a sentence ending "…:" brings the list items it introduces
+    w_attribution: float = 0.3  # "what did NASS say…": the quote attributed to whom the question names
     deep: int = 8  # a typed question also draws on paragraphs down to this rank that have what it needs
     topic_hits: int = 3  # the consultation topics of this many top paragraphs lend their decision / figures
     topic_share: float = 0.95  # ... at this share of the paragraph's score
@@ -72,7 +74,9 @@ CONDITION = re.compile(r"\b(where|if|unless|only|provided|except|as long as|whet
 QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (re.compile(r"\b(?:how many|how much|what percent(?:age)?|percentage|proportion|number of|what share|"
                           r"what (?:was|is) the split)\b|%", re.I),
-               re.compile(r"\d+ ?%|\bper ?cent\b|\b\d{2,}\b|\b(?:half|third|quarter|majority|minority)\b", re.I)),
+               # a figure: a percentage or a count, not a section number or a year
+               re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b|(?<!section )(?<!\bs)\b(?!(?:19|20)\d\d\b)\d{2,}\b|"
+                          r"\b(?:half|third|quarter|majority|minority)\b", re.I)),
     "why": (re.compile(r"\bwhy\b|\breasons?\b|\bhow come\b|\brationale\b", re.I),
             re.compile(r"\b(?:because|so that|in order to|to ensure|due to|as a result|reasons?|therefore|"
                        r"given that|since|aims? to|aimed to|intended to|to allow|to help|to enable|to avoid|until|"
@@ -96,8 +100,11 @@ REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|ma
                            r"need to|needs to|allowed|legal(?:ly)?)\b", re.I)
 VIEWS_Q = re.compile(r"\b(?:respondents?|responses?|views?|feedback|agreed?|support(?:ed)?|percentage|%|said|"
                      r"think|thought|felt|opinions?|concerns?|quotes?|consultation (?:find|found|say|said))\b", re.I)
+# "what did NASS say / the Panel's take / Ofsted's view": a question about what someone said
+SAYS_Q = re.compile(r"\b(?:say|said|says|think|thought|views?|take|comments?|position|argue[ds]?|wanted|felt)\b", re.I)
 GENERIC = frozenset(tokenize("respondent response percentage per cent agree support said think change question "
-                             "many much proportion number share majority"))
+                             "many much proportion number share majority practitioner worker local authority "
+                             "partnership children safeguarding"))
 
 
 @dataclass
@@ -147,6 +154,7 @@ class Composer:
         types = question_types(s.query)
         needs = [QUESTION_TYPES[t][1] for t in types]
         yes_no, requirement = is_yes_no(s.query), asks_requirement(s.query)
+        says = bool(SAYS_Q.search(s.query))
         aux = re.compile(rf"\b{re.escape(_aux(s.query))}\b", re.I) if yes_no else None
         top_score = max((h.score for h in hits), default=1.0)
         out: list[Sentence] = []
@@ -154,7 +162,10 @@ class Composer:
             rel = h.score / top_score if top_score > 0 else 0.0
             prior = c.w_rank * rel - c.w_position * (h.rank - 1) + c.w_response * self.retriever.in_response(h.record)
             voice = h.record.voice
-            if h.record.kind == "quote" or voice == "quote":  # a respondent's view is not what the source says
+            named = bool(says and h.record.attribution and (set(tokenize(h.record.attribution)) - GENERIC) & q_tokens)
+            if named:  # the question names who is quoted
+                prior += c.w_attribution
+            elif h.record.kind == "quote" or voice == "quote":  # a respondent's view is not what the source says
                 prior -= c.w_quote
             if requirement:
                 prior += c.w_decision if voice == "decision" else -c.w_views if voice in ("respondents", "quote") else 0
@@ -201,10 +212,13 @@ class Composer:
 
         types = question_types(s.query)
         needs = [QUESTION_TYPES[t][1] for t in types]
-        if needs:
-            for h in self.retriever.rank(s, c.deep):
-                if any(n.search(h.record.text) for n in needs):
-                    add(h)
+        q_tokens = set(tokenize(s.query))
+        for h in self.retriever.rank(s, c.deep):
+            if needs and any(n.search(h.record.text) for n in needs):
+                add(h)
+            elif SAYS_Q.search(s.query) and h.record.attribution and \
+                    (set(tokenize(h.record.attribution)) - GENERIC) & q_tokens:
+                add(h)  # "what did NASS say…": the quote of whom the question names
         requirement, number = asks_requirement(s.query), "number" in types
         if requirement or number:
             figures = QUESTION_TYPES["number"][1]

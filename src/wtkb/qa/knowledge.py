@@ -23,7 +23,7 @@ from wtkb.urls import duty_page, page_url, term_url, topic_page
 
 # "what is / what's / what are / what does X stand for / mean / define X / meaning of X / X?"
 DEFINITION_Q = re.compile(
-    r"\b(?:what(?:'s|’s| is| are| does| do)|whats|define|definition|meaning|stand(?:s)? for|short for|"
+    r"\b(?:what(?:'s|’s| is| are| does| do)|whats|wh?[ao]ts?|define|definition|meaning|stand(?:s)? for|short for|"
     r"mean(?:s)?|acronym|abbreviation)\b", re.I)
 # "s47", "s.17", "section 47", "section 11 of the Children Act 2004"
 DUTY_REF = re.compile(r"\b(?:s\.?\s?|section\s+)(\d{1,3}[A-Z]?)\b(?:\s+of\s+the\s+([A-Z][\w ]+?\d{4}))?", re.I)
@@ -107,7 +107,9 @@ class Knowledge:
     def _glossary_summary(self, e: GlossaryEntry) -> Summary:
         name = f"{e.term} ({e.expansion})" if e.expansion else e.term
         text = f"{GLOSSARY_LABEL}: {name}: {' '.join(e.definition.split())}"
-        terms = (e.term, *e.aliases, *((_plain(e.expansion),) if e.expansion else ()))
+        # the term, its spellings and expansion, and its first two query phrases ("child in need",
+        # "section 17" for CIN): how the sources word it
+        terms = (e.term, *e.aliases, *((_plain(e.expansion),) if e.expansion else ()), *e.query_expansion[:2])
         return Summary(text, "glossary", term_url(e.term, self.settings.base_url), tuple(terms))
 
     def duty_for(self, question: str) -> tuple[Duty, list[str]] | None:

@@ -41,7 +41,8 @@ TIMESCALE = re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?)\
                        r"\b(?:by|until|before|no later than|from) (?:the end of )?(?:\d{1,2}(?:st|nd|rd|th)? )?"
                        r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                        r"spring|summer|autumn|winter) )?20\d\d\b", re.I)
-NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b", re.I)
+NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b|(?-i:\bNI\b)", re.I)
+NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ class Refusal:
         top = hits[:3]
         nation = NATIONS.search(question)
         if nation and not any(NATIONS.search(h.record.text) for h in top):
-            return (f"The sources are about England's guidance; they say nothing about {nation.group(0).title()}. "
+            name = NATION_NAMES.get(nation.group(0).lower(), nation.group(0).title())
+            return (f"The sources are about England's guidance; they say nothing about {name}. "
                     "Each UK nation has its own child protection guidance.")
         if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
             return "The sources do not set out timescales for this."

@@ -45,7 +45,10 @@ class AnswerSentence(BaseModel):
                                   "'duty') the handbook's own summary.")
     lead: str = Field("", description="Words shown before the sentence that say whose voice it is "
                                       "(e.g. 'In Devon (local briefing): '); not part of the copied text.")
-    cites: list[str] = Field(description="IDs of the paragraphs the sentence rests on.")
+    ids: list[str] = Field(description="IDs of the paragraphs the sentence is copied from (empty for the handbook's "
+                                       "summary, which is our words).")
+    sources: list[str] = Field(default_factory=list, description="For a handbook summary: the cited source "
+                                                                 "paragraphs that use the term.")
     source: str = Field("paragraph", description="'paragraph' (copied from the source), 'glossary' or 'duty' "
                                                  "(the handbook's summary).")
     voice: str = Field("", description="Voice key of the cited paragraph; 'handbook' for the handbook's summary.")
@@ -72,7 +75,7 @@ DV_EXAMPLE = {
     "see_also": [],
     "sentences": [{"text": "Guidance is clear that where there are child protection concerns, the lead practitioner "
                            "will be a social worker.",
-                   "lead": "", "cites": ["cr2023-support-under-section-17-government-response-p3"],
+                   "lead": "", "ids": ["cr2023-support-under-section-17-government-response-p3"],
                    "source": "paragraph", "voice": "decision", "voice_label": "Government decision"}],
     "topics": [{"title": "Who can be the lead practitioner", "url": "/topics/01-lead-practitioner.html"}],
 }

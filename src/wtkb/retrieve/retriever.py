@@ -325,6 +325,20 @@ class Retriever:
             i -= 1
         return None
 
+    def items_after(self, record: Record, limit: int = 6) -> list[Record]:
+        """The list items that directly follow ``record`` in its section (what its "…:" introduces)."""
+        out: list[Record] = []
+        i = self._row_of[record.id] + 1
+        while i < len(self.records) and len(out) < limit:
+            r = self.records[i]
+            if r.document != record.document or r.section != record.section or r.kind not in ("list_item",
+                                                                                                "footnote"):
+                break
+            if r.kind == "list_item":
+                out.append(r)
+            i += 1
+        return out
+
     def topic_records(self, record: Record) -> list[Record]:
         """The records of the consultation topic ``record`` belongs to: its section and that section's
         "Government response" (what respondents said and what government decided, side by side)."""
