@@ -28,7 +28,7 @@ def test_schools_statutory_partner_leads_with_the_government_not_a_survey_figure
     assert a.supported
     lead = a.sentences[0]
     assert lead.voice == "decision", a.answer
-    assert "legislation" in a.answer
+    assert "would require legislative changes" in a.answer
     assert not any(p.voice in ("respondents", "quote") for p in a.sentences[:1])
 
 
@@ -39,10 +39,10 @@ def test_what_is_cin_is_the_glossary_then_the_sources(qa, corpus):
     assert first.source == "glossary" and "Child in need" in first.text
     assert first.url.endswith("/generated/glossary.html#term-CIN")
     assert any(p.source == "paragraph" for p in a.sentences)
-    # the summary's citations are paragraphs that use the term
+    # the summary's sources are paragraphs that use the term as the sources word it (CIN, child in need, section 17)
     for i in first.sources:
         text = corpus.by_id[i].text
-        assert "CIN" in text or "child in need" in text.lower()
+        assert "CIN" in text or "child in need" in text.lower() or "section 17" in text.lower()
 
 
 def test_what_does_s47_mean_links_the_duty(qa):
@@ -57,7 +57,8 @@ def test_who_chairs_the_partnership_names_who_decides(qa):
     a = qa.ask("who chairs the partnership?")
     assert a.supported
     assert any("partnership-chair" in c.id for c in a.citations)
-    assert "lead safeguarding partners" in a.answer.lower() or "LSP" in a.answer
+    # no named individual: the safeguarding partners decide who chairs
+    assert "to allow safeguarding partners to decide who is best placed" in a.answer
 
 
 def test_percentage_for_lead_practitioner_gives_figures(qa):

@@ -53,7 +53,7 @@ def test_ask_jsonl_one_line_out_per_line_in(env):
     assert len(out) == 4
     assert out[0]["supported"] is True and out[0]["question"] == DV_QUESTION
     assert out[1] == {"question": "", "error": "the question is empty"}
-    assert out[2]["supported"] is False and out[2]["see_also"]
+    assert out[2]["supported"] is False and out[2]["see_also"] == []  # nothing in the sources is related
     assert "limit is 1000" in out[3]["error"]
 
 
