@@ -483,7 +483,14 @@ class SourceList(_Placeholder):
 ASK_FALLBACK = ("Asking a question needs JavaScript and the wtkb server. Start it with `make run` "
                 "(or `wtkb build` then `wtkb serve`) and open this page from http://127.0.0.1:8000/.")
 BRIEFING_SECTION = "Build a briefing pack"
-BRIEFING_FORMATS = (("pptx", "Slides (.pptx)"), ("html", "One-page handout (.html)"), ("md", "Markdown (.md)"))
+def _briefing_formats() -> tuple[tuple[str, str], ...]:
+    """(value, label) of the form's format menu, from the one registry ``wtkb.briefing.render.FORMATS``."""
+    from wtkb.briefing.render import FORMATS
+
+    return tuple((f.name, f.label) for f in FORMATS.values())
+
+
+BRIEFING_FORMATS = _briefing_formats()
 
 
 class WtkbAsk(SphinxDirective):
