@@ -33,10 +33,11 @@ def _runs_xml_sizes(data: bytes) -> list[tuple[str, int]]:
 def _estimated_height_pt(shape) -> float:
     """A text frame's height, estimated independently of the renderer: 0.5 em per glyph, 1.2 em lines."""
     tf = shape.text_frame
-    width_pt = (shape.width - tf.margin_left - tf.margin_right) / EMU_PER_PT - 27  # minus a bullet indent
+    indent = 27 if shape.is_placeholder else 0  # a body placeholder's bullet indent
+    width_pt = (shape.width - tf.margin_left - tf.margin_right) / EMU_PER_PT - indent
     total = 0.0
     for p in tf.paragraphs:
-        sizes = [r.font.size.pt for r in p.runs if r.font.size is not None] or [18.0]
+        sizes = [r.font.size.pt for r in p.runs if r.font.size is not None] or [16.0]
         size = max(sizes)
         chars = len(p.text)
         per_line = max(1, int(width_pt / (size * 0.5)))

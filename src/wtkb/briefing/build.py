@@ -80,7 +80,7 @@ def topic_pack(topic: Topic, query: str, audience: str | None, corpus: Corpus) -
     agency = match_agency(audience)
     terms = audience_terms(audience)
     duties = binding_duties(agency, chapter.duties) if agency else []
-    concern = concerns(terms, by_id, binding_duties(agency)) if (terms or agency) else None
+    concern = concerns(terms, by_id, binding_duties(agency) if agency else ()) if (terms or agency) else None
     sections = _ordered_sections(chapter.sections, concern)
     slides = key_slides([(s.title, for_audience(s.points, terms, concern), topic.slug) for s in sections])
     what = for_audience(chapter.in_short, terms, concern)[:MAX_WHAT_CHANGED]

@@ -15,6 +15,7 @@ from wtkb.briefing.model import MAX_CONTINUED, MAX_KEY_SLIDES, MAX_POINTS, MIN_K
 # a sentence that leans on the one before it ("It also records…", "Others worried…")
 ANAPHOR = re.compile(r"^(?:It|Its|This|These|That|Those|They|Their|Them|Such|Both|Others|He|She|The same)\b")
 CONTINUED = " (continued)"
+LONE_POINTS, LONE_SLACK = 4, 1.2  # up to 4 points may run 20% over the text budget rather than split 2 + 1
 
 
 def units(points: list[Point]) -> list[list[Point]]:
@@ -53,13 +54,13 @@ def runs(points: list[Point]) -> list[list[Point]]:
     """A section's points as one run, or as two split at the most even unit boundary that fits;
     failing that, as many leading units as fill 1 + MAX_CONTINUED slides."""
     pieces = _pieces(points)
-    if fits(points):
-        return [list(points)] if points else []
-    best: tuple[int, list[list[Point]]] | None = None
+    if fits(points) or (len(points) <= LONE_POINTS and _chars(points) <= SLIDE_CHARS * LONE_SLACK):
+        return [list(points)] if points else []  # (a few long points: one full slide, not a one-point continuation)
+    best: tuple[tuple[bool, int], list[list[Point]]] | None = None
     for k in range(1, len(pieces)):
         a, b = _flat(pieces[:k]), _flat(pieces[k:])
         if fits(a) and fits(b):
-            key = abs(_chars(a) - _chars(b))
+            key = (min(len(a), len(b)) < 2, abs(_chars(a) - _chars(b)))  # no lone point on a slide, if avoidable
             if best is None or key < best[0]:
                 best = (key, [a, b])
     if best is not None and MAX_CONTINUED >= 1:

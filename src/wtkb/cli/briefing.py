@@ -98,7 +98,7 @@ def briefing(
     how = "from the handbook chapter" if pack.topic else "retrieved from the sources"
     for path, k, body in wrote:
         size = f"{len(body) / 1024:.0f} KB"
-        what = f"{slide_count(pack)} slides" if FORMATS[k].slides else FORMATS[k].label
+        what = f"{slide_count(pack)} slides" if FORMATS[k].slides else FORMATS[k].label.split(" (")[0].lower()
         typer.echo(f"wrote {path} ({k}, {what}, {size})")
     typer.echo(f"“{pack.title}”: {len(pack.slides)} key slides, {len(pack.points)} points, "
                f"{len(pack.records)} cited records, {how}, in {took:.2f}s")

@@ -38,7 +38,7 @@ MARGIN = 0.5
 TITLE_BOX = (MARGIN, 0.35, 13.333 - 2 * MARGIN, 1.05)
 BODY_BOX = (MARGIN, 1.45, 13.333 - 2 * MARGIN, 4.9)
 FOOTER_BOX = (MARGIN, 6.42, 11.4, 0.98)  # three lines at 16 pt
-NUMBER_BOX = (12.0, 6.85, 0.75, 0.45)
+NUMBER_BOX = (11.95, 6.85, 0.9, 0.45)
 INSET = 0.1  # a text frame's default left/right inset, inches
 BULLET_INDENT = 0.375  # the master's level-1 bullet indent, inches
 
