@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from wtkb.briefing.model import Pack, Point
 
-BOX_CHARS = 480  # text budget of one box, so the seven fit one A4 page
-ACTION = re.compile(r"\b(?:should|must|expect\w*|publish\w*|needs? to|will need|is to be|are to be|asks?)\b", re.I)
+BOX_CHARS = 360  # text budget of one box, so the seven fit one A4 page
+# a sentence that says what somebody is to do (for "what to do next" and, failing an audience, "practice")
+ACTION = re.compile(r"\b(?:should|expects?|expected|expectations?|needs? to|will need|is to be|are to be)\b", re.I)
 TITLES = ("Background", "Why it matters", "Information", "What it means for practice", "Questions to reflect on",
           "What to do next", "Further reading")
 

@@ -210,12 +210,12 @@ def document_where(doc: SourceDoc, base: str | None) -> str:
 # --------------------------------------------------------------------------- words shared by the formats
 
 
-def provenance(pack: Pack) -> str:
+def provenance(pack: Pack, names: bool = True) -> str:
     """Corpus date and sources: on the last slide and in the notes (never a hash on the title)."""
     years = sorted({s.date[:4] for s in pack.sources})
     span = "–".join(dict.fromkeys([years[0], years[-1]])) if years else "undated"
-    names = "; ".join(s.short_title for s in pack.sources)
-    return (f"Current to the sources dated {span} (newest {pack.corpus_date or 'undated'}): {names}. "
+    which = ": " + "; ".join(s.short_title for s in pack.sources) if names else ""
+    return (f"Current to the sources dated {span} (newest {pack.corpus_date or 'undated'}){which}. "
             f"Corpus version {pack.corpus_hash[:12]}.")
 
 

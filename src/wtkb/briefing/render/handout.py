@@ -22,10 +22,11 @@ from wtkb.urls import record_url
 
 HANDOUT_POINTS = 1  # points per key section on the one-page handout
 HANDOUT_QUOTES = 2
+HANDOUT_FIGURES = 2
 HANDOUT_CSS = """
 @page { size: A4; margin: 12mm; }
 * { box-sizing: border-box; }
-body { font: 8.6pt/1.3 "DejaVu Sans", Arial, Helvetica, sans-serif; color: #111; margin: 0 auto; max-width: 186mm; }
+body { font: 8.4pt/1.28 "DejaVu Sans", Arial, Helvetica, sans-serif; color: #111; margin: 0 auto; max-width: 186mm; }
 header { border-bottom: 2px solid #0072B2; margin-bottom: 4pt; padding-bottom: 3pt; }
 h1 { font-size: 15pt; margin: 0 0 2pt; }
 .meta { color: #444; font-size: 8pt; margin: 0; }
@@ -53,18 +54,18 @@ def e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def html_cites(ids: list[str], records: dict[str, Record], base: str | None) -> str:
+def html_cites(ids: list[str], records: dict[str, Record], base: str | None, shorten=short_label) -> str:
     """'[label; label]', each label a link to its first record when there is a public address."""
     parts = []
-    for label, rid in cite_groups(ids, records):
+    for label, rid in cite_groups(ids, records, shorten):
         parts.append(f'<a href="{e(record_url(records[rid], base))}">{e(label)}</a>' if base else e(label))
     return f'<span class="cite">[{"; ".join(parts)}]</span>'
 
 
-def point_html(p: Point, records: dict[str, Record], base: str | None) -> str:
+def point_html(p: Point, records: dict[str, Record], base: str | None, shorten=short_label) -> str:
     tag = voice_tag(p, records)
     voice = f' <span class="voice">({e(tag)})</span>' if tag else ""
-    return f"{e(p.text)}{voice} {html_cites(p.cites, records, base)}"
+    return f"{e(p.text)}{voice} {html_cites(p.cites, records, base, shorten)}"
 
 
 def _link(text: str, url: str | None) -> str:
@@ -74,7 +75,7 @@ def _link(text: str, url: str | None) -> str:
 def _figures(pack: Pack, base: str | None) -> list[str]:
     out = ["<section>", "<h2>Consultation figures</h2>", "<table>",
            "<thead><tr><th>Question</th><th>Responses</th><th>Results</th></tr></thead>", "<tbody>"]
-    for q in pack.figures:
+    for q in pack.figures[:HANDOUT_FIGURES]:
         ids = [r for r in q.record_ids if r in pack.records]
         src = f" {html_cites(ids[:1], pack.records, base)}" if ids else ""
         res = "; ".join(f"{r.label} {pct(r.percent)}" for r in q.results)
@@ -107,13 +108,13 @@ def render_html(pack: Pack, base: str | None = None) -> str:
     out += ["</ul>", "</section>"]
     if pack.for_you:
         out += ["<section>", "<h2>What this means for you</h2>", "<ul>"]
-        out += [f"<li>{point_html(p, records, base)}</li>" for p in pack.for_you[:2]]
+        out += [f"<li>{point_html(p, records, base)}</li>" for p in pack.for_you[:1]]
         out += ["</ul>", "</section>"]
     if pack.figures:
         out += _figures(pack, base)
     if pack.quotes:
         out += ["<section>", "<h2>What people said</h2>", f'<p class="views">{e(VIEWS)}</p>']
-        for r in pack.quotes[:HANDOUT_QUOTES]:
+        for r in pack.quotes[:HANDOUT_QUOTES - bool(pack.for_you)]:  # room for "what this means for you"
             out.append(f"<blockquote>“{e(r.text)}”<footer>— {e(quote_attribution(r))} "
                        f"{html_cites([r.id], records, base) if base else e('[' + short_label(r.label) + ']')}"
                        "</footer></blockquote>")
@@ -125,6 +126,6 @@ def render_html(pack: Pack, base: str | None = None) -> str:
     out.append("</div>")
     src = "; ".join(f"{_link(d.title, document_where(d, base) if base else None)} "
                     f"({e(d.publisher)}, {e(d.date)}; {e(d.licence)})" for d in pack.sources)
-    out += [f'<footer class="sources"><strong>Sources.</strong> {src}. {e(provenance(pack))}</footer>',
+    out += [f'<footer class="sources"><strong>Sources.</strong> {src}. {e(provenance(pack, names=False))}</footer>',
             "</body>", "</html>", ""]
     return "\n".join(out)
