@@ -26,6 +26,16 @@ def _line_of(text: str, needle: str) -> int | None:
     return None
 
 
+def _url(entry: dict, ident: str, path: Path, line: int | None) -> str | None:
+    url = entry.get("url")
+    if url is None:
+        return None
+    if not isinstance(url, str) or not re.fullmatch(r"https://\S+", url):
+        raise SourceError(f"document '{ident}' has a malformed url {url!r}",
+                          "give the publication's public address as https://…, or leave url out", path, line)
+    return url
+
+
 def load_manifest(sources_dir: Path) -> list[SourceDoc]:
     """Read ``sources/manifest.yaml`` and check it against the files beside it."""
     path = sources_dir / MANIFEST_NAME
@@ -110,7 +120,8 @@ def load_manifest(sources_dir: Path) -> list[SourceDoc]:
             licence=str(entry["licence"]), file=str(entry["file"]), path=file_path, format=fmt,
             sha256=str(sha) if sha is not None else None, description=str(entry.get("description", "")),
             author=entry.get("author"), date_note=entry.get("date_note"), furniture=furniture,
-            outline=tuple(rules), split_pages=bool(entry.get("split_pages", False)), **extra))
+            outline=tuple(rules), split_pages=bool(entry.get("split_pages", False)), url=_url(entry, ident, path, line),
+            **extra))
 
     for f in sorted(sources_dir.iterdir()):
         if f.is_file() and f.name not in IGNORED_FILES and not f.name.startswith(".") and f.name not in seen_files:
