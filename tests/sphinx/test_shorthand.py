@@ -74,3 +74,12 @@ def test_copy_citation_button_carries_the_original_documents_citation(app):
     assert ('data-source="HM Government (Dec 2023) Changes to statutory guidance: consultation response, '
             '‘Schools’, pp. 31–33."') in html
     assert 'href="https://www.gov.uk/government/consultations/working-together-to-safeguard-children' in html
+
+
+@pytest.mark.sphinx("html", testroot="shorthand")
+def test_a_duty_with_nothing_related_still_says_where_to_look_next(app):
+    app.build()
+    tree = app.env.get_and_resolve_doctree("duties/svga", app.builder)
+    assert [r.astext() for r in tree.findall(nodes.rubric)] == ["Where to look next"]
+    links = {r.astext(): r["refuri"] for r in tree.findall(nodes.reference) if "refuri" in r}
+    assert links == {"Duties register": "index.html", "Shorthand": "../index.html"}

@@ -143,7 +143,7 @@ def _records_page(title: str, records: list[Record], tags: dict[str, list[str]],
 
 def source_pages(corpus: Corpus, tags: dict[str, list[str]]) -> dict[str, str]:
     """Page path (relative to book/, without .md) -> MyST, for every source document."""
-    from wtkb.corpus.citation import citations
+    from wtkb.corpus.citation import citations, published, publisher_name
     from wtkb.corpus.pages import document_locators
 
     pages: dict[str, str] = {}
@@ -163,9 +163,10 @@ def source_pages(corpus: Corpus, tags: dict[str, list[str]]) -> dict[str, str]:
                 "```{tableofcontents}", "```", ""])
             for page, prs in by_page.items():
                 title = prs[0].section[0] if prs[0].section else "Front matter"
+                original = f" [Read the original]({doc.url})." if doc.url else ""
                 intro = (f"*A section of {{doc}}`{md(doc.short_title)} <index>`: {md(doc.title)} "
-                         f"({md(doc.publisher)}, {md(doc.date)}). The text below is the source's own, quoted with "
-                         f"attribution.*\n")
+                         f"({md(publisher_name(doc.publisher))}, {md(published(doc.date))}). The text below is the "
+                         f"source's own, quoted with attribution.*{original}\n")
                 pages[page] = head + _records_page(title, prs, tags, 1, intro, doc, cites)
         else:
             for page, prs in by_page.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 from docutils import nodes
@@ -91,7 +92,8 @@ def related_topics(dom: WtkbDomain, did: str, n: int = 3) -> list[str]:
     """The topic chapters closest to a duty: those that name it, then those citing paragraphs on its Act.
 
     A chapter scores 10 per ``{duty}`` reference to the duty, 3 per cited paragraph tagged with it and 1 per
-    cited paragraph tagged with another provision of the same Act.
+    cited paragraph tagged with another provision of the same Act. When no chapter scores, the chapters that
+    share most glossary vocabulary with the duty's page (`wtkb.sphinx.search` counts it) are the related ones.
     """
     duties, recs = dom.data["duties"], dom.data["records"]
     act = duties[did].get("act")
@@ -106,6 +108,13 @@ def related_topics(dom: WtkbDomain, did: str, n: int = 3) -> list[str]:
             score += 3 if did in tags else 1 if tags & same_act else 0
         if score:
             scores.append((-score, doc))
+    if not scores:  # nothing cites it: the chapters sharing most of its page's glossary vocabulary
+        own = dom.data["mentions"].get(duties[did]["docname"], {})
+        for doc, mentions in dom.data["mentions"].items():
+            if doc.startswith("topics/"):
+                shared = sum(min(own[t], m) for t, m in mentions.items() if t in own)
+                if shared:
+                    scores.append((-shared, doc))
     return [doc for _, doc in sorted(scores)[:n]]
 
 
@@ -142,6 +151,11 @@ def _where_it_fits(app: Sphinx, dom: WtkbDomain, docname: str, did: str) -> list
             item += para
             items += item
         out.append(items)
+    if not topics and not others:  # nothing in the handbook is on the same ground: say where to browse
+        out.append(nodes.rubric("", "Where to look next"))
+        register = posixpath.join(posixpath.dirname(docname), "index")  # the register, beside the duty pages
+        home = app.config.root_doc  # its "Find your way" box lists every topic chapter
+        out.append(_doc_list(app, docname, [d for d in (register, home) if d in app.env.found_docs]))
     return out
 
 

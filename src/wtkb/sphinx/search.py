@@ -36,8 +36,8 @@ from sphinx.application import Sphinx
 
 # Tuning knobs of the glossary keywords (checked with the "DV", "DSL", "s17", "lead practitioner" searches):
 TOP_PAGES = 2  # a glossary keyword goes to the pages that mention the entry most, at most this many,
-NEAR_TOP = 0.5  # ... each with at least this share of the top page's score,
-MIN_SCORE = 2  # ... and at least this score.
+NEAR_TOP = 0.6  # ... each with at least this share of the top page's score,
+MIN_SCORE = 4  # ... and at least this score (one or two passing mentions are not what a page is about).
 DIRECT_WEIGHT = 3  # a mention of the term, an alias or the expansion; a query-expansion phrase counts 1
 SHORTHAND_PAGES = ("topics/", "duties/")  # the pages that get glossary keywords (not duties/index)
 _NUMBER = re.compile(r"\bsections?\s+(\d+[A-Z]{0,2})\b", re.IGNORECASE)
