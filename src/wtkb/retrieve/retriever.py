@@ -304,10 +304,11 @@ class Retriever:
         return [(self._sent_spans[j][1], self._sent_spans[j][2], float(s.sentence[j])) for j in rng]
 
     def best_sentence_of(self, s: Scores, record: Record) -> str:
-        """The sentence of ``record`` closest to the query, copied exactly (the first on a tie)."""
-        spans = self.scored_sentences(s, record)
-        if not spans:
+        """The sentence of ``record`` closest to the query, copied exactly (the first on a tie; the whole
+        text for a record without sentence vectors, e.g. a footnote)."""
+        if not self._sents_of.get(self._row_of[record.id]):
             return record.text.strip()
+        spans = self.scored_sentences(s, record)
         a, b, _ = max(spans, key=lambda x: x[2])
         return record.text[a:b].strip()
 
