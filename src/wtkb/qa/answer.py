@@ -132,7 +132,7 @@ class QA:
         summaries = self.knowledge.summaries(question)
         verdict = self.refusal.verdict(s, hits, bool(summaries))
         if not verdict.supported:
-            related = self.refusal.related(s, hits)
+            related = self.refusal.related(s, hits, strict=bool(verdict.reason))
             return Answer(question=question, answer=self.refusal.text(verdict.reason, bool(related)),
                           supported=False, citations=[], see_also=[self.citation(h.record, h.score) for h in related])
         parts = self._handbook_parts(summaries, hits)

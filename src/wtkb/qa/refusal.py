@@ -109,14 +109,15 @@ class Refusal:
             return "The sources do not set out timescales for this."
         return ""
 
-    def related(self, s: Scores, hits: list[Hit]) -> list[Hit]:
-        """The retrieved paragraphs that share a content word with the question (glossary expansions count)."""
+    def related(self, s: Scores, hits: list[Hit], strict: bool = False) -> list[Hit]:
+        """The retrieved paragraphs that share a content word with the question (glossary expansions count);
+        two words when the question has four or more, or is ``strict`` (refused by a rule on its key concept)."""
         q = set(self.retriever.content_tokens(s.query)) - DEFINITION_WORDS
         q |= set(tokenize(" ".join(s.expansion.phrases)))
         out = []
         for h in hits:
             words = set(tokenize(h.record.text + " " + " ".join(h.record.section)))
-            if len(q & words) >= (2 if len(q) >= 4 else 1):
+            if len(q & words) >= (2 if strict or len(q) >= 4 else 1):
                 out.append(h)
         return out
 
