@@ -26,6 +26,18 @@ def _line_of(text: str, needle: str) -> int | None:
     return None
 
 
+def _entry_lines(text: str) -> list[int]:
+    """The line each entry of the ``documents:`` list starts on (so a repeated id is reported where it repeats)."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    for key, value in getattr(root, "value", None) or []:
+        if getattr(key, "value", None) == "documents" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
 def load_manifest(sources_dir: Path) -> list[SourceDoc]:
     """Read ``sources/manifest.yaml`` and check it against the files beside it."""
     path = sources_dir / MANIFEST_NAME
@@ -47,12 +59,13 @@ def load_manifest(sources_dir: Path) -> list[SourceDoc]:
     docs: list[SourceDoc] = []
     seen_ids: dict[str, int] = {}
     seen_files: set[str] = set()
+    entry_lines = _entry_lines(raw_text)
     for n, entry in enumerate(raw["documents"], 1):
         if not isinstance(entry, dict):
             raise SourceError(f"document entry {n} is not a mapping", "write each entry as '- id: ...' with its fields",
                               path)
         ident = str(entry.get("id", f"#{n}"))
-        line = _line_of(raw_text, f"id: {ident}")
+        line = entry_lines[n - 1] if n <= len(entry_lines) else _line_of(raw_text, f"id: {ident}")
         missing = [k for k in REQUIRED if not entry.get(k)]
         if missing:
             raise SourceError(f"document '{ident}' lacks required field(s): {', '.join(missing)}",
