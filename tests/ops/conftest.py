@@ -13,6 +13,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,51 +94,55 @@ def serve(env: dict[str, str], ready=(200, 503), timeout: float = 120):
         log.close()
 
 
-@contextmanager
-def prefix_proxy(upstream: str, prefix: str = "/wtkb"):
+class PrefixProxy:
     """A reverse proxy on loopback that serves ``upstream`` under ``prefix`` (stripping it), as nginx's
-    ``location /wtkb/ { proxy_pass http://upstream/; }`` does. Yields the proxy's base URL (with prefix)."""
-    up = urllib.parse.urlsplit(upstream)
+    ``location /wtkb/ { proxy_pass http://upstream/; }`` does. ``base`` is its public address (with the
+    prefix); set ``upstream`` (the app's base URL) before sending requests through it."""
 
-    class Proxy(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def __init__(self, prefix: str = "/wtkb"):
+        self.prefix = prefix
+        self.upstream = ""
+        proxy = self
 
-        def log_message(self, *args):
-            pass
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
 
-        def _forward(self):
-            if not self.path.startswith(prefix + "/"):
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
+            def log_message(self, *args):
+                pass
+
+            def _forward(self):
+                if not self.path.startswith(proxy.prefix + "/"):
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                up = urllib.parse.urlsplit(proxy.upstream)
+                conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
+                conn.request(self.command, self.path[len(proxy.prefix):], body=body, headers=headers)
+                r = conn.getresponse()
+                data = r.read()
+                self.send_response(r.status)
+                for k, v in r.getheaders():
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
-            conn.request(self.command, self.path[len(prefix):], body=body, headers=headers)
-            r = conn.getresponse()
-            data = r.read()
-            self.send_response(r.status)
-            for k, v in r.getheaders():
-                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
-            conn.close()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+                conn.close()
 
-        do_GET = do_POST = do_HEAD = _forward
+            do_GET = do_POST = do_HEAD = _forward
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}{prefix}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def can_mount() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import typer
@@ -102,6 +103,11 @@ def serve(
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    # the app (and each worker) reads its settings from the environment: the address it listens on is
+    # part of them (the absolute links in briefing packs, when WTKB_BASE_URL is a path)
+    os.environ.update(WTKB_HOST=host, WTKB_PORT=str(port))
+    get_settings.cache_clear()
+    settings = get_settings()
     try:
         IndexMeta.read(settings.index)
     except WtkbError as exc:
