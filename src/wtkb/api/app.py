@@ -44,7 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        state.packs.start()  # the pack worker warms up while the index loads
         state.load()
         yield
         state.close()

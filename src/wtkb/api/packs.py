@@ -68,7 +68,8 @@ def make_pack(topic: str, audience: str | None, fmt: str) -> tuple[bytes, str, i
 
 
 class PackBuilder:
-    """The server's side: a process pool, started (and warmed) in the background at start-up."""
+    """The server's side: a process pool, started on the first pack (spawning and importing take a few
+    seconds, so a server that never builds a pack never pays for it)."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
