@@ -23,9 +23,12 @@ _corpus = None
 _qa = None
 
 
-def _init(settings_json: str) -> None:
-    """In the worker: settings, a lower CPU priority than the server's."""
+def _init(settings_json: str, parent: int) -> None:
+    """In the worker: settings, a lower CPU priority than the server's, and an end when the server ends."""
     global _settings
+    from wtkb.procs import die_with_parent
+
+    die_with_parent(parent)
     _settings = Settings.model_validate_json(settings_json)
     try:
         os.nice(5)
@@ -78,7 +81,7 @@ class PackBuilder:
     def start(self) -> None:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.settings.briefing_workers, mp_context=multiprocessing.get_context(
-                "spawn"), initializer=_init, initargs=(self.settings.model_dump_json(),))
+                "spawn"), initializer=_init, initargs=(self.settings.model_dump_json(), os.getpid()))
             for _ in range(self.settings.briefing_workers):
                 self._pool.submit(_warm)
 
@@ -87,6 +90,7 @@ class PackBuilder:
         return await asyncio.get_running_loop().run_in_executor(self._pool, make_pack, topic, audience, fmt)
 
     def close(self) -> None:
+        """Stop the workers: queued packs are cancelled, one being built finishes (a second or so)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

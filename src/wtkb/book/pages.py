@@ -468,7 +468,7 @@ def run_sphinx(settings: Settings, jobs: int = 1) -> None:
     args = {"src": str(root / BOOK), "out": str(cache / "html"), "doctrees": str(cache / "doctrees"),
             "config": str(root / "_config.yml"), "toc": str(root / "_toc.yml"), "jobs": jobs}
     env = dict(os.environ, PYTHONHASHSEED="0", NO_COLOR="1")
-    # the child dies with its parent (PR_SET_PDEATHSIG, see _die_with_parent): a killed build leaves no Sphinx
+    # the child dies with its parent (PR_SET_PDEATHSIG, wtkb.procs.die_with_parent): a killed build leaves no Sphinx
     env["WTKB_BUILD_PARENT"] = str(os.getpid())
     proc = subprocess.run([sys.executable, "-m", "wtkb.book.pages", json.dumps(args)], cwd=root, env=env,
                           capture_output=True, text=True)
@@ -487,20 +487,6 @@ def run_sphinx(settings: Settings, jobs: int = 1) -> None:
                         "fix each page and line named above: paragraph IDs come from `wtkb paragraphs`, duty IDs "
                         "from src/wtkb/reference/data/duties.yaml, glossary terms from "
                         "src/wtkb/reference/data/glossary.yaml. The previous site was left as it was.", root / BOOK)
-
-
-def _die_with_parent() -> None:
-    """In the Sphinx child: ask Linux to end it when the build process dies (even by kill -9)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the child may outlive a killed parent
-        return
-    parent = os.environ.get("WTKB_BUILD_PARENT")
-    if parent and os.getppid() != int(parent):  # the parent died before the call took effect
-        sys.exit(1)
 
 
 def _shorten(line: str, root: Path) -> str:
@@ -537,5 +523,7 @@ def _sphinx_main(args: dict) -> int:
 
 
 if __name__ == "__main__":
-    _die_with_parent()
+    from wtkb.procs import die_with_parent
+
+    die_with_parent(int(os.environ["WTKB_BUILD_PARENT"]) if "WTKB_BUILD_PARENT" in os.environ else None)
     sys.exit(_sphinx_main(json.loads(sys.argv[1])))
