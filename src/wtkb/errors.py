@@ -19,6 +19,9 @@ class WtkbError(Exception):
         self.line = line
         super().__init__(str(self))
 
+    def __reduce__(self):  # pickled whole (e.g. from the briefing worker process), not from str(self)
+        return (self.__class__, (self.what, self.fix, self.path, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.path:
@@ -30,5 +33,24 @@ class SourceError(WtkbError):
     """A source document or the manifest is missing, unreadable or malformed."""
 
 
-class IndexError_(WtkbError):
-    """The retrieval index is missing, stale or unreadable."""
+class IndexUnavailable(WtkbError):
+    """The retrieval index is missing, stale, unreadable or of the wrong shape (the API answers 503)."""
+
+
+IndexError_ = IndexUnavailable  # the old name, kept while other stages still import it
+
+
+class NotFound(WtkbError):
+    """The thing asked for (a paragraph, a duty) does not exist (the API answers 404)."""
+
+
+class InvalidRequest(WtkbError):
+    """A request that can be fixed by the person sending it (the API answers 422)."""
+
+
+class UnsupportedMediaType(InvalidRequest):
+    """A request body in a format the API does not take (the API answers 415)."""
+
+
+class BuildError(WtkbError):
+    """A build could not write its output (full disk, read-only folder) or another build is running."""

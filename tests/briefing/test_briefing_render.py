@@ -34,7 +34,7 @@ def footer(slide) -> str:
 
 
 def test_one_format_registry_for_api_cli_and_handbook_form():
-    from wtkb.api.app import BRIEFING_FORMATS, BriefingRequest
+    from wtkb.api.schemas import BRIEFING_FORMATS, BriefingRequest
     from wtkb.sphinx.forms import BRIEFING_FORMATS as FORM_OPTIONS
 
     assert list(FORMATS) == ["pptx", "html", "seven", "seven-pptx", "md"]

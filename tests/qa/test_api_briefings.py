@@ -25,10 +25,12 @@ def test_topics_are_the_handbook_topic_chapters(client, qa_settings):
                      "url": "/topics/01-lead-practitioner.html"}
 
 
-def test_pptx_pack_is_an_attachment_that_opens(client):
+def test_pptx_pack_is_an_attachment_that_opens(client, qa_settings):
     from pptx import Presentation
 
-    r = client.post("/briefings", json={"topic": "lead practitioner", "audience": "education DSLs"})
+    # a forged Host header changes no link: pack links come from the settings only
+    r = client.post("/briefings", json={"topic": "lead practitioner", "audience": "education DSLs"},
+                    headers={"Host": "phish.example.com"})
     assert r.status_code == 200
     assert r.headers["content-type"] == PPTX
     assert r.headers["content-disposition"] == 'attachment; filename="wtkb-briefing-01-lead-practitioner.pptx"'
@@ -40,6 +42,7 @@ def test_pptx_pack_is_an_attachment_that_opens(client):
     # localhost; the notes name the source and handbook page instead
     assert "http://" not in notes and "testserver" not in notes
     assert "handbook page “sources/cr2023/15-section-3-help-and-support”" in notes
+    assert "phish" not in notes
 
 
 @pytest.mark.parametrize(("fmt", "media", "suffix"), [("seven", "text/html", ".html"), ("seven-pptx", PPTX, ".pptx")])

@@ -9,17 +9,13 @@ import typer
 from rich.console import Console
 
 from wtkb.atomic import write_file
+from wtkb.cli.app import fail
 from wtkb.errors import WtkbError
 from wtkb.settings import get_settings
 
 err = Console(stderr=True)
 
 
-def _fail(exc: WtkbError) -> None:
-    """What is wrong and what to do, then exit 2: the one error path of the CLI (`wtkb.cli.fail`)."""
-    from wtkb.cli import fail
-
-    fail(exc)
 
 
 def _format_for(fmt: str | None, output: Path) -> str:
@@ -92,7 +88,7 @@ def briefing(
             write_file(handout, page)
             wrote.append((handout, "html", page))
     except WtkbError as exc:
-        _fail(exc)
+        fail(exc)
         return
     took = time.perf_counter() - start
     how = "from the handbook chapter" if pack.topic else "retrieved from the sources"

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wtkb.api.app import AskRequest
+from wtkb.api.schemas import AskRequest
 from wtkb.atomic import write_json
 from wtkb.dev import eval_answers, eval_questions
 from wtkb.dev.eval_questions import Question, load_questions
