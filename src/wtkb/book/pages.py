@@ -485,7 +485,7 @@ def run_sphinx(settings: Settings, jobs: int = 1) -> None:
     cache = cache_dir(settings)
     # Sphinx 7.4 does not overwrite a static file already in its output: drop a changed wtkb.css or
     # wtkb.js so that the new one reaches the site on an incremental build too
-    from wtkb.sphinx import STATIC
+    from wtkb.sphinx.events import STATIC
     from wtkb.sphinx.pageinfo import page_info
 
     for f in STATIC.iterdir():
