@@ -103,14 +103,17 @@ def para_ref(rid: str, text: str | None = None) -> str:
 # --------------------------------------------------------------------------- source pages
 
 
-def record_block(r: Record, duties: list[str]) -> str:
+def record_block(r: Record, duties: list[str], doc: SourceDoc | None = None) -> str:
+    from wtkb.corpus.voice import voice_label
+
     body = json.dumps(r.rows, ensure_ascii=False) if r.kind == "table" and r.rows else " ".join(r.text.split())
     if body.startswith((":", "---")):
         body = "\u200b" + body  # never read as directive options
     return directive("wtkb-record", r.id, [
         ("kind", r.kind), ("label", r.label), ("document", r.document), ("duties", " ".join(duties)),
         ("footnotes", " ".join(r.footnotes)), ("attribution", r.attribution), ("caption", r.caption),
-        ("duplicate-of", r.duplicate_of)], body)
+        ("duplicate-of", r.duplicate_of), ("voice", r.voice), ("voice-label", voice_label(r, doc) if r.voice else "")],
+        body)
 
 
 def source_block(doc: SourceDoc, order: int) -> str:
@@ -121,7 +124,8 @@ def source_block(doc: SourceDoc, order: int) -> str:
 
 
 def _records_page(title: str, records: list[Record], tags: dict[str, list[str]], skip: int, intro: str,
-                  doc_title: str = "") -> str:
+                  doc: SourceDoc | None = None) -> str:
+    doc_title = doc.title if doc is not None else ""
     lines = [f"# {md(title)}", "", intro] if intro else [f"# {md(title)}", ""]
     current: tuple[str, ...] = ()
     for r in records:
@@ -135,7 +139,7 @@ def _records_page(title: str, records: list[Record], tags: dict[str, list[str]],
             for level in range(common, len(path)):
                 lines += [f"{'#' * (level + 2)} {md(path[level])}", ""]
             current = path
-        lines.append(record_block(r, tags.get(r.id, [])))
+        lines.append(record_block(r, tags.get(r.id, []), doc))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -160,11 +164,11 @@ def source_pages(corpus: Corpus, tags: dict[str, list[str]]) -> dict[str, str]:
                 intro = (f"*A section of {{doc}}`{md(doc.short_title)} <index>`: {md(doc.title)} "
                          f"({md(doc.publisher)}, {md(doc.date)}). The text below is the source's own, quoted with "
                          f"attribution.*\n")
-                pages[page] = head + _records_page(title, prs, tags, 1, intro)
+                pages[page] = head + _records_page(title, prs, tags, 1, intro, doc)
         else:
             for page, prs in by_page.items():
                 intro = f"*{md(doc.title)}*\n\n" + source_block(doc, order)
-                pages[page] = head + _records_page(doc.short_title, prs, tags, 0, intro, doc.title)
+                pages[page] = head + _records_page(doc.short_title, prs, tags, 0, intro, doc)
     missing = {r.page for r in corpus.records} - set(pages)
     if missing:  # pragma: no cover - guarded by construction
         raise BookError(f"no page generated for {sorted(missing)}", "check corpus.page_for")

@@ -39,7 +39,8 @@ class WtkbRecord(SphinxDirective):
 
     Options: ``kind``, ``label``, ``document`` (required); ``duties`` and
     ``footnotes`` (space-separated IDs), ``attribution`` and ``caption``,
-    ``duplicate-of``. A table's content is its rows as JSON.
+    ``duplicate-of``; ``voice`` and ``voice-label`` (whose words these are, shown first).
+    A table's content is its rows as JSON.
     """
 
     required_arguments = 1
@@ -53,6 +54,8 @@ class WtkbRecord(SphinxDirective):
         "attribution": directives.unchanged,
         "caption": directives.unchanged,
         "duplicate-of": directives.unchanged,
+        "voice": directives.unchanged,
+        "voice-label": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -74,6 +77,9 @@ class WtkbRecord(SphinxDirective):
         document.ids[rid] = box
 
         meta = nodes.paragraph(classes=["wtkb-meta"])
+        if self.options.get("voice-label"):  # who is speaking: styled per voice by wtkb.css (.wtkb-voice-*)
+            meta += nodes.inline("", self.options["voice-label"],
+                                 classes=["wtkb-voice", f"wtkb-voice-{self.options.get('voice') or 'other'}"])
         link = nodes.reference("", "", refid=rid, classes=["wtkb-permalink"], reftitle="Permalink to this paragraph")
         link += nodes.inline("", label, classes=["wtkb-label"])
         meta += link

@@ -99,10 +99,10 @@
 
   var MAX_QUESTION = 1000;
   /* a message: text, with {code: "..."} parts shown as code */
-  var NO_SERVER = ["Asking questions needs this handbook's answering service, and this copy is being read " +
-    "without it. Everything else works: browse the topics, the duties register and the sources, or use the " +
-    "search box. If you expected to be able to ask, tell whoever runs this handbook for your organisation " +
-    "(it is started with ", { code: "wtkb serve" }, "; see the README)."];
+  var NO_SERVER = ["Asking questions and building briefing packs need this handbook's answering service, and " +
+    "this copy is being read without it. Everything else works: browse the topics, the duties register and " +
+    "the sources, or use the search box. If you expected to be able to ask, tell whoever runs this handbook " +
+    "for your organisation (the service is started with ", { code: "wtkb serve" }, ")."];
 
   function contentRoot() {
     var root = document.documentElement.getAttribute("data-content_root");
