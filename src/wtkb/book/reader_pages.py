@@ -91,7 +91,8 @@ def role_pages(book_dir: Path) -> dict[str, str]:
         name = role_page_name(order, role)
         pages[name] = role_page(role, own, shared, topics)
         items.append(f"- {{doc}}`{_plain(role.phrase)} </{name}>`")
-    pages[ROLE_LIST] = header("src/wtkb/reference/data/roles.yaml") + "\n".join(items) + "\n"
+    pages[ROLE_LIST] = (header("src/wtkb/reference/data/roles.yaml") + "````{rst-class} wtkb-roles\n" +
+                        "\n".join(items) + "\n````\n")
     return pages
 
 
