@@ -255,6 +255,7 @@
   function stateKey(form) { return "wtkbAsk" + form.getAttribute("data-ask-index"); }
 
   function remember(form, question, data) {
+    form.classList.toggle("wtkb-has-answer", !!data);
     if (!window.history || !history.replaceState) { return; }
     var state = {};
     var old = history.state;
@@ -270,6 +271,7 @@
     form.querySelector("[name=question]").value = kept.question || "";
     renderAnswer(out, kept.data);
     setStatus(form.querySelector(".wtkb-status"), answeredStatus(kept.data), "done");
+    form.classList.add("wtkb-has-answer");
     return true;
   }
 
@@ -315,6 +317,13 @@
       range.surroundContents(el("mark", "wtkb-quoted" + (i === 0 ? " wtkb-quoted-first" : "")));
     });
     record.classList.add("wtkb-has-quoted");
+    /* a long paragraph: once the browser has scrolled to it, bring the quoted sentence on screen too */
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        var first = record.querySelector("mark.wtkb-quoted"), box = first.getBoundingClientRect();
+        if (box.top < 0 || box.bottom > window.innerHeight) { first.scrollIntoView({ block: "center" }); }
+      }, 50);
+    });
   }
 
   function ask(form) {
