@@ -254,8 +254,11 @@ def test_content_date_on_every_page_and_in_print(server, new_page, shot, path):
     assert line.count() == 1
     text = line.inner_text()
     assert re.search(r"sources dated .*20\d\d", text) and "handbook built" in text
+    stamp = page.locator(".wtkb-print-stamp")
+    assert not stamp.is_visible()
     page.emulate_media(media="print")
     assert line.is_visible(), "the content date is not printed"
+    assert stamp.is_visible() and text.removeprefix("Content date: ") in stamp.inner_text()
     assert not page.locator("aside.wtkb-askbox").is_visible()
     if path == SOURCE:
         page.pdf(path=str(shot(page, "pages-print-source").with_suffix(".pdf")))

@@ -5,6 +5,8 @@ A separate Sphinx extension (listed after ``wtkb.sphinx`` in ``_config.yml``). E
     Content date: sources dated 29 June 2023 to 2024; reviewed March 2026; handbook built 3 December 2026.
     Feedback · Local procedures and contacts · Accessibility
 
+and a printout also starts with "Printed from <the handbook's title>. Content date: …".
+
 The source dates come from the ``wtkb-source`` directives (the manifest); the build date, the
 operator's review date (``WTKB_CONTENT_DATE``) and feedback address (``WTKB_FEEDBACK_URL``) come
 from ``wtkb build`` through the ``wtkb_page_info`` config value, whose rebuild kind is "html": a
@@ -53,10 +55,21 @@ def date_line(source_dates: list[str], built: str, reviewed: str | None) -> str:
     return "Content date: " + "; ".join(parts) + "." if parts else ""
 
 
-def footer_html(app: Sphinx, pagename: str) -> str:
+def content_date(app: Sphinx) -> str:
     info: dict[str, Any] = app.config.wtkb_page_info or {}
     sources = app.env.get_domain("wtkb").data["sources"].values() if "wtkb" in app.env.domains else []
-    line = date_line([s.get("date") or "" for s in sources], info.get("built", ""), info.get("reviewed"))
+    return date_line([s.get("date") or "" for s in sources], info.get("built", ""), info.get("reviewed"))
+
+
+def print_stamp_html(app: Sphinx) -> str:
+    """Printed only, at the top of the first page: which handbook, and how current."""
+    return (f'<p class="wtkb-print-stamp">Printed from {html.escape(app.config.html_title or "the handbook")}. '
+            f'{html.escape(content_date(app))}</p>\n')
+
+
+def footer_html(app: Sphinx, pagename: str) -> str:
+    info: dict[str, Any] = app.config.wtkb_page_info or {}
+    line = content_date(app)
     links = []
     feedback = info.get("feedback")
     if feedback:
@@ -74,7 +87,7 @@ def footer_html(app: Sphinx, pagename: str) -> str:
 def add_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if doctree is None or "body" not in context:  # search, genindex: no article
         return
-    context["body"] += footer_html(app, pagename)
+    context["body"] = print_stamp_html(app) + context["body"] + footer_html(app, pagename)
 
 
 def page_info(built: dt.date | None = None, reviewed: str | None = None, feedback: str | None = None) -> dict:
