@@ -6,7 +6,6 @@ import html
 import json
 import posixpath
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -176,12 +175,9 @@ def test_incremental_build_updates_collected_backlinks(project, corpus):
     page = project.root / "book/topics/zz-incremental.md"
     page.write_text("# Incremental test\n\nSee {duty}`ca2004-s11` and {para}`cr2023-fn12`.\n", encoding="utf-8")
     try:
-        t = time.perf_counter()
-        build_book(project, corpus)
-        took = time.perf_counter() - t
+        build_book(project, corpus)  # incremental: how fast is `make bench`'s business, not a test's
         duty = (project.html_dir / "duties/ca2004-s11.html").read_text(encoding="utf-8")
         assert "topics/zz-incremental.html" in duty and "Incremental test" in duty
-        assert took < 60
     finally:
         page.unlink()
     build_book(project, corpus)  # the page is purged from the store
