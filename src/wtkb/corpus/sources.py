@@ -76,6 +76,10 @@ def _check_fields(entry: dict[str, Any], ident: str, path: Path, line: int | Non
         raise SourceError(f"document '{ident}' has a malformed sha256 '{sha}'",
                           f"quote the 64-character hex digest, e.g. sha256: \"$(sha256sum {entry['file']})\"",
                           path, line)
+    url = entry.get("url")
+    if url is not None and not (isinstance(url, str) and re.fullmatch(r"https://\S+", url)):
+        raise SourceError(f"document '{ident}' has a malformed url {url!r}",
+                          "give the publication's public address as https://…, or leave url out", path, line)
 
 
 def _regexes(entry: dict[str, Any], ident: str, path: Path, line: int | None) -> dict[str, Any]:
@@ -110,7 +114,7 @@ def _source_doc(entry: Any, n: int, sources_dir: Path, path: Path, line: int | N
         sha256=str(sha) if sha is not None else None, description=str(entry.get("description", "")),
         author=entry.get("author"), date_note=entry.get("date_note"),
         outline=_outline_rules(entry, ident, path, line), split_pages=bool(entry.get("split_pages", False)),
-        **_regexes(entry, ident, path, line))
+        url=entry.get("url"), **_regexes(entry, ident, path, line))
 
 
 def load_manifest(sources_dir: Path) -> list[SourceDoc]:

@@ -14,12 +14,15 @@ registers itself. Where things live:
     document, right after incremental and parallel builds.
 ``directives``
     ``wtkb-record``, ``wtkb-source``, ``wtkb-duty`` and the placeholders
-    ``duty-backlinks``, ``duty-register``, ``wtkb-source-list``.
+    ``duty-backlinks``, ``duty-register``, ``wtkb-source-list``, ``wtkb-topic-list``.
 ``placeholders``
     what the placeholders show, rendered once every page has been read.
 ``forms``
     ``wtkb-ask`` (the Ask page's form) and ``wtkb-briefing-form``; every topic
     chapter gets one in a closing "Build a briefing pack" section.
+``search``
+    what site search knows besides the words on a page: duty shorthand ("s17")
+    and the glossary's aliases and expansions ("DV"), as index entries.
 ``nodes``
     the two docutils nodes and their writers.
 ``events``
@@ -35,7 +38,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from wtkb.sphinx import directives, events, forms, nodes, placeholders
+from wtkb.sphinx import directives, events, forms, nodes, placeholders, search
 from wtkb.sphinx.domain import WtkbDomain
 from wtkb.sphinx.roles import WtkbRefRole
 
@@ -43,6 +46,8 @@ STATIC = events.STATIC
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # the glossary whose shorthand site search learns (relative to conf.py's folder; empty: the package's)
+    app.add_config_value("wtkb_glossary_file", "", "env", types=[str])
     app.add_domain(WtkbDomain)
     app.add_role("para", WtkbRefRole("para"))
     app.add_role("duty", WtkbRefRole("duty"))
@@ -57,11 +62,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("duty-backlinks", directives.DutyBacklinks)
     app.add_directive("duty-register", directives.DutyRegister)
     app.add_directive("wtkb-source-list", directives.SourceList)
+    app.add_directive("wtkb-topic-list", directives.TopicList)
     app.add_directive("wtkb-ask", forms.WtkbAsk)
     app.add_directive("wtkb-briefing-form", forms.WtkbBriefingForm)
 
     app.connect("doctree-read", forms.add_briefing_section, priority=400)  # before the TOC collector (500)
+    app.connect("doctree-read", search.count_mentions)
     app.connect("doctree-resolved", placeholders.resolve_placeholders)
+    app.connect("doctree-resolved", search.add_glossary_keywords)
     app.connect("env-get-outdated", events.outdated)
     app.connect("build-finished", events.drop_removed_pages)
     app.connect("config-inited", events.add_static)

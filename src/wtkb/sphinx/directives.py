@@ -20,6 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from wtkb.sphinx.nodes import wtkb_box, wtkb_placeholder
 from wtkb.sphinx.roles import xref
+from wtkb.sphinx.search import duty_keywords, index_node
 
 EXCERPT_WORDS = 45
 logger = logging.getLogger(__name__)
@@ -34,13 +35,21 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").replace(",", " ").split() if v]
 
 
+def cite_button(rid: str, label: str, cite: str) -> str:
+    """The "Copy citation" button: ``wtkb.js`` copies ``data-source`` (else the label) and the permalink."""
+    source = f' data-source="{html.escape(cite)}"' if cite else ""
+    return (f'<button type="button" class="wtkb-cite" data-cite="{html.escape(label)}"{source} data-target="{rid}" '
+            f'title="Copy a citation of the original document, with a link to this paragraph">Copy citation</button>')
+
+
 class WtkbRecord(SphinxDirective):
     """One citable record: ``{wtkb-record} <id>`` with its text as the content (shown verbatim).
 
     Options: ``kind``, ``label``, ``document`` (required); ``duties`` and
     ``footnotes`` (space-separated IDs), ``attribution`` and ``caption``,
-    ``duplicate-of``; ``voice`` and ``voice-label`` (whose words these are, shown first).
-    A table's content is its rows as JSON.
+    ``duplicate-of``, ``cite`` (the case-record citation of the original document, which
+    "Copy citation" copies with the handbook permalink); ``voice`` and ``voice-label`` (whose
+    words these are, shown first). A table's content is its rows as JSON.
     """
 
     required_arguments = 1
@@ -54,6 +63,7 @@ class WtkbRecord(SphinxDirective):
         "attribution": directives.unchanged,
         "caption": directives.unchanged,
         "duplicate-of": directives.unchanged,
+        "cite": directives.unchanged,
         "voice": directives.unchanged,
         "voice-label": directives.unchanged,
     }
@@ -83,9 +93,7 @@ class WtkbRecord(SphinxDirective):
         link = nodes.reference("", "", refid=rid, classes=["wtkb-permalink"], reftitle="Permalink to this paragraph")
         link += nodes.inline("", label, classes=["wtkb-label"])
         meta += link
-        meta += nodes.raw("", (
-            f'<button type="button" class="wtkb-cite" data-cite="{html.escape(label)}" data-target="{rid}" '
-            f'title="Copy the citation and link">Copy citation</button>'), format="html")
+        meta += nodes.raw("", cite_button(rid, label, self.options.get("cite", "")), format="html")
         if duties:
             chips = nodes.inline("", "", classes=["wtkb-chips"])
             for did in duties:
@@ -176,7 +184,7 @@ def node_table(rows: list[list[nodes.Node | list[nodes.Node]]], caption: str | N
 
 
 SOURCE_FIELDS = ("title", "short-title", "publisher", "author", "date", "date-note", "kind", "licence", "file",
-                 "sha256", "description")
+                 "sha256", "description", "url")
 
 
 class WtkbSource(SphinxDirective):
@@ -195,7 +203,7 @@ class WtkbSource(SphinxDirective):
         fields = nodes.field_list()
         for name, key in (("Title", "title"), ("Cited as", "short-title"), ("Publisher", "publisher"),
                           ("Author", "author"), ("Date", "date"), ("Kind", "kind"), ("Licence", "licence"),
-                          ("File", "file")):
+                          ("Original", "url"), ("File", "file")):
             value = info.get(key)
             if not value:
                 continue
@@ -206,7 +214,9 @@ class WtkbSource(SphinxDirective):
             field = nodes.field()
             field += nodes.field_name("", name)
             body = nodes.field_body()
-            body += nodes.paragraph("", value)
+            para = nodes.paragraph()
+            para += nodes.reference("", value, refuri=value) if key == "url" else nodes.Text(value)
+            body += para
             field += body
             fields += field
         box += fields
@@ -216,10 +226,15 @@ class WtkbSource(SphinxDirective):
 
 
 class WtkbDuty(SphinxDirective):
-    """``{wtkb-duty} <id>``: declares that this page is the duty's page (the target of ``{duty}``)."""
+    """``{wtkb-duty} <id>``: declares that this page is the duty's page (the target of ``{duty}``).
+
+    Options: ``short``, ``title``, ``act``, ``provision``, ``binds``, ``url`` (the provision on
+    legislation.gov.uk), ``order``. The page also becomes what a search for the provision's shorthand
+    ("s17", "section 17") finds first.
+    """
 
     required_arguments = 1
-    option_spec = {k: directives.unchanged for k in ("short", "title", "act", "provision", "binds")} | {
+    option_spec = {k: directives.unchanged for k in ("short", "title", "act", "provision", "binds", "url")} | {
         "order": directives.nonnegative_int}
 
     def run(self) -> list[nodes.Node]:
@@ -230,7 +245,9 @@ class WtkbDuty(SphinxDirective):
         info["short"] = info["short"] or did
         info["order"] = info["order"] or 0
         self.env.get_domain("wtkb").note_duty(did, info, target)
-        return [target]
+        keywords = index_node(duty_keywords(info["act"], info["provision"], info["short"]))
+        self.set_source_info(keywords)
+        return [keywords, target]
 
 
 class _Placeholder(SphinxDirective):
@@ -260,4 +277,10 @@ class SourceList(_Placeholder):
     """```{wtkb-source-list}```: every source with its provenance, in manifest order."""
 
     what = "sources"
+
+
+class TopicList(_Placeholder):
+    """```{wtkb-topic-list}```: a link to every topic chapter (``topics/*``), in file order, by its title."""
+
+    what = "topics"
 

@@ -33,6 +33,7 @@ class WtkbDomain(Domain):
         "sources": {},  # id -> {docname, order, title, ...provenance}
         "collectors": {},  # docname -> True: pages with placeholders
         "refs": {},  # docname -> {"para": [ids], "duty": [ids]}
+        "mentions": {},  # docname -> {glossary term: how often the page mentions it} (see wtkb.sphinx.search)
     }
     dangling_warnings = {
         "para": "unknown paragraph ID '%(target)s' in a {para} reference (`wtkb paragraphs` lists the IDs)",
@@ -63,6 +64,9 @@ class WtkbDomain(Domain):
     def note_collector(self, docname: str) -> None:
         self.data["collectors"][docname] = True
 
+    def note_mentions(self, docname: str, counts: dict[str, int]) -> None:
+        self.data["mentions"][docname] = counts
+
     def note_ref(self, docname: str, reftype: str, target: str) -> None:
         self.data["refs"].setdefault(docname, {}).setdefault(reftype, []).append(target)
 
@@ -73,8 +77,8 @@ class WtkbDomain(Domain):
             store = self.data[key]
             for k in [k for k, v in store.items() if v["docname"] == docname]:
                 del store[k]
-        self.data["collectors"].pop(docname, None)
-        self.data["refs"].pop(docname, None)
+        for key in ("collectors", "refs", "mentions"):
+            self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         docs = set(docnames)
@@ -82,8 +86,8 @@ class WtkbDomain(Domain):
             for k, v in otherdata[key].items():
                 if v["docname"] in docs:
                     self.data[key][k] = v
-        for key in ("collectors", "refs"):
-            for doc, v in otherdata[key].items():
+        for key in ("collectors", "refs", "mentions"):
+            for doc, v in otherdata.get(key, {}).items():
                 if doc in docs:
                     self.data[key][doc] = v
 
@@ -120,12 +124,19 @@ class WtkbDomain(Domain):
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for did, d in self.data["duties"].items():
-            yield did, d["short"], "duty", d["docname"], "", 1
+            yield did, d["short"], "duty", d["docname"], f"duty-{did}", 1  # anchor: the page's target
 
     # -- queries used by the placeholders
 
     def source_order(self) -> dict[str, int]:
         return {sid: s["order"] for sid, s in self.data["sources"].items()}
+
+    def top_mentions(self, term: str, n: int, near: float = 0.0) -> list[str]:
+        """The (at most ``n``) pages that mention a glossary term most, each scoring at least ``near`` times the
+        top page's score (ties: by page name)."""
+        counts = sorted((-m[term], doc) for doc, m in self.data["mentions"].items() if m.get(term))
+        best = -counts[0][0] if counts else 0
+        return [doc for score, doc in counts[:n] if -score >= near * best]
 
     def backlinks(self, did: str) -> list[str]:
         """Record IDs tagged with ``did``, in document order."""

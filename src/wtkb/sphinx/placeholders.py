@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 from docutils import nodes
@@ -31,6 +32,8 @@ def _backlinks(app: Sphinx, dom: WtkbDomain, docname: str, node: wtkb_placeholde
         return []
     recs = dom.data["records"]
     ids = dom.backlinks(did)
+    if not ids:
+        return _where_it_fits(app, dom, docname, did)
     tagged = set(ids)
     repeats: dict[str, list[str]] = {}
     shown: list[str] = []
@@ -44,7 +47,7 @@ def _backlinks(app: Sphinx, dom: WtkbDomain, docname: str, node: wtkb_placeholde
     docs = {recs[r]["document"] for r in ids}
     out: list[nodes.Node] = []
     summary = nodes.paragraph(classes=["wtkb-backlinks-summary"])
-    if ids:
+    if ids:  # always: see _where_it_fits
         where = f"all {len(sources)}" if len(docs) == len(sources) else f"{len(docs)} of the {len(sources)}"
         summary += nodes.Text(
             f"{len(ids)} {'paragraph' if len(ids) == 1 else 'paragraphs'} in {where} sources "
@@ -52,9 +55,6 @@ def _backlinks(app: Sphinx, dom: WtkbDomain, docname: str, node: wtkb_placeholde
         n_rep = sum(map(len, repeats.values()))
         summary += nodes.Text(f" ({n_rep} of them {'repeats' if n_rep == 1 else 'repeat'} another word for word)."
                               if repeats else ".")
-    else:
-        summary += nodes.Text(f"None of the {len(sources)} sources discusses this provision. It is in the register "
-                              "because Working Together 2023 rests on it or refers to it.")
     out.append(summary)
     order = dom.source_order()
     for sid in sorted(docs, key=lambda s: order.get(s, 999)):
@@ -84,16 +84,90 @@ def _backlinks(app: Sphinx, dom: WtkbDomain, docname: str, node: wtkb_placeholde
     pages = sorted(d for d, refs in dom.data["refs"].items() if did in refs.get("duty", ()) and d != docname)
     if pages:
         out.append(nodes.rubric("", "Handbook pages that refer to it"))
-        lst = nodes.bullet_list()
-        for d in pages:
-            title = app.env.titles[d].astext() if d in app.env.titles else d
-            item = nodes.list_item()
-            para = nodes.paragraph()
-            para += link(builder, docname, d, None, title)
-            item += para
-            lst += item
-        out.append(lst)
+        out.append(_doc_list(app, docname, pages))
     return out
+
+
+def related_topics(dom: WtkbDomain, did: str, n: int = 3) -> list[str]:
+    """The topic chapters closest to a duty: those that name it, then those citing paragraphs on its Act.
+
+    A chapter scores 10 per ``{duty}`` reference to the duty, 3 per cited paragraph tagged with it and 1 per
+    cited paragraph tagged with another provision of the same Act. When no chapter scores, the chapters that
+    share most glossary vocabulary with the duty's page (`wtkb.sphinx.search` counts it) are the related ones.
+    """
+    duties, recs = dom.data["duties"], dom.data["records"]
+    act = duties[did].get("act")
+    same_act = {k for k, v in duties.items() if act and v.get("act") == act}
+    scores = []
+    for doc, refs in dom.data["refs"].items():
+        if not doc.startswith("topics/"):
+            continue
+        score = 10 * refs.get("duty", []).count(did)
+        for rid in refs.get("para", []):
+            tags = set(recs.get(rid, {}).get("duties", ()))
+            score += 3 if did in tags else 1 if tags & same_act else 0
+        if score:
+            scores.append((-score, doc))
+    if not scores:  # nothing cites it: the chapters sharing most of its page's glossary vocabulary
+        own = dom.data["mentions"].get(duties[did]["docname"], {})
+        for doc, mentions in dom.data["mentions"].items():
+            if doc.startswith("topics/"):
+                shared = sum(min(own[t], m) for t, m in mentions.items() if t in own)
+                if shared:
+                    scores.append((-shared, doc))
+    return [doc for _, doc in sorted(scores)[:n]]
+
+
+def _where_it_fits(app: Sphinx, dom: WtkbDomain, docname: str, did: str) -> list[nodes.Node]:
+    """A provision no source paragraph discusses: who it binds, where to read it, and what it relates to."""
+    duty, builder = dom.data["duties"][did], app.builder
+    n = len(dom.data["sources"])
+    intro = nodes.paragraph(classes=["wtkb-fits"])
+    intro += nodes.Text(f"None of the {n} sources quotes or discusses this provision in its own words. It is in the "
+                        "register because Working Together 2023 rests on it or refers to it: the summary above says, "
+                        "in our words, what it requires and whom it binds.")
+    out: list[nodes.Node] = [intro]
+    if duty.get("url"):
+        read = nodes.paragraph()
+        read += nodes.Text("Read the provision itself, as amended, on ")
+        read += nodes.reference("", "legislation.gov.uk", refuri=duty["url"], classes=["wtkb-legislation"])
+        read += nodes.Text(".")
+        out.append(read)
+    topics = related_topics(dom, did)
+    if topics:
+        out.append(nodes.rubric("", "Topic chapters on the same ground"))
+        out.append(_doc_list(app, docname, topics))
+    act = duty.get("act")
+    others = sorted((d["order"], k) for k, d in dom.data["duties"].items() if k != did and act and d.get("act") == act)
+    if others:
+        out.append(nodes.rubric("", f"Other provisions of the {act} in the register"))
+        items = nodes.bullet_list()
+        for _, k in others:
+            d = dom.data["duties"][k]
+            item, para = nodes.list_item(), nodes.paragraph()
+            para += link(builder, docname, d["docname"], None, d["short"], classes=["wtkb-duty-ref"])
+            count = len(dom.backlinks(k))
+            para += nodes.Text(f": {d['title']} ({count} {'paragraph' if count == 1 else 'paragraphs'})")
+            item += para
+            items += item
+        out.append(items)
+    if not topics and not others:  # nothing in the handbook is on the same ground: say where to browse
+        out.append(nodes.rubric("", "Where to look next"))
+        register = posixpath.join(posixpath.dirname(docname), "index")  # the register, beside the duty pages
+        home = app.config.root_doc  # its "Find your way" box lists every topic chapter
+        out.append(_doc_list(app, docname, [d for d in (register, home) if d in app.env.found_docs]))
+    return out
+
+
+def _doc_list(app: Sphinx, docname: str, docs: list[str]) -> nodes.bullet_list:
+    lst = nodes.bullet_list()
+    for d in docs:
+        title = app.env.titles[d].astext() if d in app.env.titles else d
+        item, para = nodes.list_item(), nodes.paragraph()
+        para += link(app.builder, docname, d, None, title)
+        item += para
+        lst += item
+    return lst
 
 
 def _register(app: Sphinx, dom: WtkbDomain, docname: str, node: wtkb_placeholder) -> list[nodes.Node]:
@@ -127,7 +201,19 @@ def _sources(app: Sphinx, dom: WtkbDomain, docname: str, node: wtkb_placeholder)
     return [items]
 
 
-RENDERERS = {"backlinks": _backlinks, "register": _register, "sources": _sources}
+def _topics(app: Sphinx, dom: WtkbDomain, docname: str, node: wtkb_placeholder) -> list[nodes.Node]:
+    items = nodes.bullet_list(classes=["wtkb-topic-list"])
+    for doc in sorted(d for d in app.env.found_docs if d.startswith("topics/")):
+        title = app.env.titles[doc].astext() if doc in app.env.titles else doc
+        item = nodes.list_item()
+        para = nodes.paragraph()
+        para += link(app.builder, docname, doc, None, title)
+        item += para
+        items += item
+    return [items]
+
+
+RENDERERS = {"backlinks": _backlinks, "register": _register, "sources": _sources, "topics": _topics}
 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
