@@ -373,7 +373,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def briefing(body: BriefingRequest, request: Request, st: Annotated[AppState, Depends(get_state)]):
         from wtkb.briefing import BriefingError, build_pack
         from wtkb.briefing.render import FORMATS, render, slide_count
-        from wtkb.corpus import slugify
+        from wtkb.text import slugify
 
         cfg = st.settings
         topic = _check_text(body.topic, "topic", cfg)
