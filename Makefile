@@ -9,7 +9,7 @@ export ANONYMIZED_TELEMETRY := False
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run build serve test lint eval bench browser clean
+.PHONY: setup run build serve test lint eval bench browser office clean
 
 .venv/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -49,8 +49,18 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not installed: the accessibility tests will be skipped"; fi
 
+## office: LibreOffice (Impress) and poppler-utils, to render briefing decks to images in the tests
+office:
+	@missing=""; command -v soffice >/dev/null 2>&1 || missing="libreoffice-impress"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing $$missing (apt-get)"; \
+	    (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null) || echo "could not install $$missing: the deck image tests will say what is missing"; \
+	  else echo "$$missing not installed (needs root and apt-get): the deck image tests will be skipped"; fi; fi
+
 ## test: set up, then lint and run every test
-test: setup browser
+test: setup browser office
 	.venv/bin/ruff check src tests api
 	$(PY) -m pytest -q
 

@@ -7,6 +7,7 @@ address by hand.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,3 +33,18 @@ def document_page(doc: SourceDoc) -> str:
 def duty_page(duty_id: str) -> str:
     """The duties register page of one provision."""
     return f"duties/{duty_id}"
+
+
+GLOSSARY_PAGE = "generated/glossary"
+
+
+def term_url(term: str, base_url: str = "/") -> str:
+    """A glossary term's anchor, as Sphinx 7's glossary directive names it: ``term-`` + the term with its case
+    kept and every run of other characters as one hyphen (``term-CIN``, ``term-lead-practitioner``)."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", term).strip("-")
+    return f"{page_url(GLOSSARY_PAGE, base_url)}#term-{slug}"
+
+
+def topic_page(path_stem: str) -> str:
+    """The handbook page of a topic chapter ``book/topics/<stem>.md``."""
+    return f"topics/{path_stem}"

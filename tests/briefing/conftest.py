@@ -9,6 +9,10 @@ import pytest
 from wtkb.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
+PUBLIC = "https://kb.example.org/wt/"  # a configured public address of the handbook
+# audiences every built-in topic is built for in the deck checks (free text, as a trainer types it)
+AUDIENCES = ("school DSLs", "police officers", "health visitors", "children's social care",
+             "voluntary and community groups", "partnership leaders")
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +47,28 @@ def decks(packs):
 
     out = {}
     for slug, pack in packs.items():
-        data = render(pack, "pptx", "http://127.0.0.1:8000/")
+        data = render(pack, "pptx", PUBLIC)
         out[slug] = (pack, Presentation(io.BytesIO(data)), data)
+    return out
+
+
+@pytest.fixture(scope="session")
+def audiences() -> tuple[str, ...]:
+    return AUDIENCES
+
+
+@pytest.fixture(scope="session")
+def audience_decks(settings, topics, corpus):
+    """(slug, audience) -> (pack, pptx bytes) for every built-in topic x the first three audiences, rendered
+    without a public address (the default), plus the school-DSL and police decks of every topic."""
+    from wtkb.briefing import build_pack
+    from wtkb.briefing.render import render
+
+    out = {}
+    for i, t in enumerate(topics):
+        for aud in sorted({*AUDIENCES[:3], AUDIENCES[3 + i % 3]}):
+            pack = build_pack(settings, t.slug, audience=aud, corpus=corpus)
+            out[(t.slug, aud)] = (pack, render(pack, "pptx"))
     return out
 
 

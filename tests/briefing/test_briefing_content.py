@@ -132,25 +132,25 @@ def test_discussion_questions_come_from_the_chapter(packs, topics):
 def test_figures_are_the_consultation_questions_the_chapter_cites(packs, topics):
     questions = {q.id: q for q in load_consultation()}
     lp = packs["01-lead-practitioner"]
-    assert [q.id for q in lp.figures] == ["q-section-17-outcomes", "devon-lead-professional-section-17",
-                                          "q-social-work-oversight"]
+    # Devon's one-figure question is cited, but a one-bar chart says nothing: no chart for it
+    assert [q.id for q in lp.figures] == ["q-section-17-outcomes", "q-social-work-oversight"]
     for t in topics:
         pack = packs[t.slug]
         md = t.path.read_text(encoding="utf-8")
         for q in pack.figures:
-            assert q == questions[q.id] and q.results
+            assert q == questions[q.id] and len(q.results) >= 2
             assert any(f"{{para}}`{r}`" in md for r in q.record_ids)
     assert packs["07-information-sharing"].figures == []  # no figure is about information sharing
 
 
 def test_quotes_are_attributed_views(packs, corpus):
     for pack in packs.values():
-        assert len(pack.quotes) <= 4
+        assert len(pack.quotes) <= 3 and sum(len(r.text) for r in pack.quotes) <= 560  # one slide at 20 pt
         for r in pack.quotes:
             assert r.kind == "quote" and r.attribution and is_view(r)
             assert corpus.by_id[r.id] == r
     lp = packs["01-lead-practitioner"]
-    assert {r.attribution for r in lp.quotes} >= {"Police officer", "Social Worker"}
+    assert {r.attribution for r in lp.quotes} >= {"Health practitioner"}
     guidance = corpus.by_id["devon2024-sharing-information-p1"]
     assert guidance.kind == "quote" and not is_view(guidance)  # the guidance quoted, not anybody's view
 

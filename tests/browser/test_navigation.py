@@ -48,6 +48,14 @@ def test_phone_menu_reaches_a_topic_a_duty_page_and_the_glossary(new_page, serve
     page.wait_for_url("**/topics/01-lead-practitioner.html")
     assert page.locator("h1").first.inner_text().startswith("Who can be the lead practitioner")
 
+    headings = page.locator("button.secondary-toggle:visible")  # "On this page" opens the page's headings
+    assert headings.get_attribute("aria-label") == "On this page"
+    headings.click()
+    page.wait_for_function("() => document.getElementById('pst-secondary-sidebar-modal').open")
+    assert page.locator("#pst-secondary-sidebar-modal a", has_text="Who decides").first.is_visible()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.getElementById('pst-secondary-sidebar-modal').open")
+
     open_menu(page)
     nav_link(page, "Duties register").click()
     page.wait_for_url("**/duties/index.html")

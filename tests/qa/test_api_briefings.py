@@ -36,8 +36,19 @@ def test_pptx_pack_is_an_attachment_that_opens(client):
     assert int(r.headers["x-wtkb-slides"]) == len(deck.slides)
     assert deck.slides[0].shapes.title.text == "Who can be the lead practitioner"
     notes = "\n".join(s.notes_slide.notes_text_frame.text for s in deck.slides if s.has_notes_slide)
-    # links in the notes point at the server that built the pack, so they work from the file
-    assert "http://testserver/sources/cr2023/15-section-3-help-and-support.html#" in notes
+    # no public address configured (WTKB_BASE_URL "/"): no links to the server that built it, and no
+    # localhost; the notes name the source and handbook page instead
+    assert "http://" not in notes and "testserver" not in notes
+    assert "handbook page “sources/cr2023/15-section-3-help-and-support”" in notes
+
+
+@pytest.mark.parametrize(("fmt", "media", "suffix"), [("seven", "text/html", ".html"), ("seven-pptx", PPTX, ".pptx")])
+def test_seven_minute_briefing(client, fmt, media, suffix):
+    r = client.post("/briefings", json={"topic": "01-lead-practitioner", "format": fmt})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith(media)
+    assert r.headers["content-disposition"] == f'attachment; filename="wtkb-briefing-01-lead-practitioner{suffix}"'
+    assert "x-wtkb-slides" not in r.headers
 
 
 @pytest.mark.parametrize(("fmt", "media", "suffix"), [("md", "text/markdown", ".md"), ("html", "text/html", ".html")])

@@ -12,8 +12,8 @@ from .conftest import DV_QUESTION
 
 pytestmark = pytest.mark.slow
 
-ANSWER_KEYS = {"question", "answer", "supported", "citations", "see_also"}
-CITATION_KEYS = {"id", "document", "label", "section", "text", "url", "score"}
+ANSWER_KEYS = {"question", "answer", "supported", "citations", "see_also", "sentences", "topics"}
+CITATION_KEYS = {"id", "document", "label", "section", "text", "url", "score", "voice", "voice_label"}
 
 
 def test_ask_returns_the_json_contract(client, corpus):

@@ -42,23 +42,36 @@ def test_dv_worker_answer_carries_both_conditions(qa):
     "what are the principles for working with parents and carers?",
     "what is a family group conference?",
     "are ICBs one of the 3 safeguarding partners?",
+    "what is CIN?",
+    "what does s47 mean?",
+    "what should I do if I am worried about a child?",
 ])
 def test_every_sentence_is_copied_from_a_cited_paragraph(qa, corpus, question):
     a = qa.ask(question)
     assert a.supported
-    parts = sentences(a.answer)
-    assert 1 <= len(parts) <= 5
-    assert " ".join(f"{s} [{', '.join(i)}]" for s, i in parts) == a.answer  # nothing untagged in between
+    assert 1 <= len(a.sentences) <= 6
+    # the answer text is exactly its sentences: lead + text + [ids], nothing untagged in between
+    assert " ".join(p.lead + p.text + (f" [{', '.join(p.ids)}]" if p.ids else "") for p in a.sentences) == a.answer
     cited = {c.id: c for c in a.citations}
-    for sentence, ids in parts:
-        for i in ids:
+    for p in a.sentences:
+        assert p.voice and p.voice_label
+        for i in p.ids:
             assert i in cited, f"{i} is tagged but not in citations"
-            assert sentence in corpus.by_id[i].text, f"not copied exactly from {i}: {sentence!r}"
+        if p.source == "paragraph":
+            assert p.ids
+            for i in p.ids:
+                assert p.text in corpus.by_id[i].text, f"not copied exactly from {i}: {p.text!r}"
+                assert p.voice == corpus.by_id[p.ids[0]].voice
+        else:  # the handbook's own summary, labelled as such, linking its glossary term or duty page
+            assert p.source in ("glossary", "duty") and p.voice == "handbook"
+            assert p.text.startswith("The handbook's ") and "our summary" in p.text
+            assert p.url and ("/generated/glossary.html#term-" in p.url or "/duties/" in p.url)
     for c in a.citations + a.see_also:
         rec = corpus.by_id[c.id]
         assert c.text == rec.text and c.label == rec.label and c.document == rec.document
         assert c.url == f"{qa.settings.base_url}{rec.page}.html#{rec.id}"
         assert c.section == " › ".join(rec.section)
+        assert c.voice == rec.voice and c.voice_label
     scores = [c.score for c in a.citations]
     assert scores == sorted(scores, reverse=True)  # best first
     assert not ({c.id for c in a.citations} & {c.id for c in a.see_also})
@@ -68,12 +81,25 @@ def test_every_sentence_is_copied_from_a_cited_paragraph(qa, corpus, question):
     "what's the right paracetamol dose for a 4 year old with a temperature?",
     "How does child protection work in Scotland under GIRFEC?",
     "how to bake bread",
+    "how long do we have to complete a rapid review?",
+    "how do I make a referral in Scotland?",
 ])
-def test_out_of_scope_questions_are_not_supported_but_offer_see_also(qa, question):
+def test_out_of_scope_questions_are_refused_in_plain_words(qa, question):
     a = qa.ask(question)
     assert a.supported is False
-    assert a.answer == UNSUPPORTED and a.citations == []
-    assert 1 <= len(a.see_also) <= 5
+    assert a.answer.startswith(UNSUPPORTED) and a.citations == [] and a.sentences == []
+    assert "local safeguarding children partnership" in a.answer
+    assert not re.search(r"see_also|citations|supported", a.answer)
+    assert len(a.see_also) <= 5
+    listed = "The paragraphs listed below" in a.answer
+    assert listed == bool(a.see_also)
+
+
+def test_refusal_lists_only_related_paragraphs(qa):
+    bread = qa.ask("how to bake bread")
+    assert bread.see_also == []
+    scotland = qa.ask("how do I make a referral in Scotland?")
+    assert "Scotland" in scotland.answer and "England" in scotland.answer
 
 
 def test_top_k_bounds_what_is_returned(qa):

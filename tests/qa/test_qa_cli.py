@@ -32,7 +32,8 @@ def test_ask_json(env):
     r = CliRunner().invoke(app, ["ask", DV_QUESTION, "--json"])
     assert r.exit_code == 0, r.output
     a = json.loads(r.stdout)
-    assert set(a) == {"question", "answer", "supported", "citations", "see_also"} and a["supported"] is True
+    assert set(a) == {"question", "answer", "supported", "citations", "see_also", "sentences", "topics"}
+    assert a["supported"] is True
     assert "the lead practitioner will be a social worker" in a["answer"]
 
 
@@ -52,7 +53,7 @@ def test_ask_jsonl_one_line_out_per_line_in(env):
     assert len(out) == 4
     assert out[0]["supported"] is True and out[0]["question"] == DV_QUESTION
     assert out[1] == {"question": "", "error": "the question is empty"}
-    assert out[2]["supported"] is False and out[2]["see_also"]
+    assert out[2]["supported"] is False and out[2]["see_also"] == []  # nothing in the sources is related
     assert "limit is 1000" in out[3]["error"]
 
 

@@ -106,6 +106,25 @@ def test_unsupported_questions_never_reach_the_llm(qa, fake_llm):
     assert a.supported is False and fake_llm.prompts == []
 
 
+def test_llm_sentences_keep_voice_labels_and_the_refusal_rule(qa, fake_llm, corpus):
+    def reply(prompt):
+        first = context_ids(prompt)[0]
+        return f"The government will let more practitioners lead [{first}]."
+
+    fake_llm.reply = reply
+    lq = llm_qa(qa, f"http://127.0.0.1:{fake_llm.server_port}/v1")
+    a = lq.ask(DV_QUESTION)
+    assert a.supported and a.sentences and all(p.source == "llm" for p in a.sentences)
+    for p in a.sentences:
+        rec = corpus.by_id[p.ids[0]]
+        assert p.voice == rec.voice and p.voice_label
+    assert all(c.voice and c.voice_label for c in a.citations)
+    # a question whose key concept the sources do not cover is refused before the model is asked
+    before = len(fake_llm.prompts)
+    r = lq.ask("how long do we have to complete a rapid review?")
+    assert r.supported is False and len(fake_llm.prompts) == before
+
+
 def test_ground_rules(corpus):
     recs = [corpus.records[0], corpus.records[1]]
     hits = [Hit(r, 1.0, 0.0, 0.0, i + 1) for i, r in enumerate(recs)]

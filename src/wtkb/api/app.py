@@ -29,6 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wtkb.briefing.render import FORMATS as BRIEFING_REGISTRY
 from wtkb.errors import WtkbError
 from wtkb.models import Record
 from wtkb.qa import QA, Answer, Citation
@@ -54,7 +55,7 @@ class AskRequest(BaseModel):
                        description=f"How many paragraphs to return in citations + see_also (1–{TOP_K_MAX}).")
 
 
-BRIEFING_FORMATS = ("pptx", "md", "html")
+BRIEFING_FORMATS = tuple(BRIEFING_REGISTRY)  # derived from the one registry, wtkb.briefing.render.FORMATS
 
 
 class BriefingRequest(BaseModel):
@@ -67,9 +68,8 @@ class BriefingRequest(BaseModel):
                                                 "words of its title) or free text, answered by retrieval.")
     audience: str | None = Field(None, strict=True, max_length=100,
                                  description="Who the session is for, e.g. 'education DSLs' (optional).")
-    format: typing.Literal["pptx", "md", "html"] = Field(
-        "pptx", description="pptx: slides with speaker notes; md: the same deck as Markdown; "
-                            "html: a one-page handout to print or save as PDF.")
+    format: typing.Literal[BRIEFING_FORMATS] = Field(  # type: ignore[valid-type]
+        "pptx", description="; ".join(f"{f.name}: {f.label}" for f in BRIEFING_REGISTRY.values()) + ".")
 
 
 class BriefingTopic(BaseModel):
@@ -372,7 +372,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                          **PROBLEMS})
     async def briefing(body: BriefingRequest, request: Request, st: Annotated[AppState, Depends(get_state)]):
         from wtkb.briefing import BriefingError, build_pack
-        from wtkb.briefing.render import FORMATS, render, slide_count
+        from wtkb.briefing.render import FORMATS, public_base, render, slide_count
         from wtkb.text import slugify
 
         cfg = st.settings
@@ -381,8 +381,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(422, f"topic is {len(topic)} characters long; the limit is 200: name the topic "
                                      "in a few words, or use a slug from GET /briefings")
         audience = (body.audience or "").strip() or None
-        # links in the pack point at this server's handbook, so they work from the downloaded file
-        base = str(request.base_url) if cfg.base_url == "/" else cfg.base_url
+        base = public_base(cfg)  # with no public address configured, the pack names sources instead of linking
 
         def make() -> tuple[bytes, str, int | None]:
             pack = build_pack(cfg, topic, audience, qa=st.qa)
@@ -395,9 +394,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(422, f"{exc.what}; {exc.fix}") from exc
         except WtkbError as exc:  # e.g. a free-text topic while the index is missing
             raise HTTPException(503, f"{exc.what}; {exc.fix}") from exc
-        media, suffix = FORMATS[body.format]
+        fmt = FORMATS[body.format]
+        media, suffix = fmt.media_type, fmt.suffix
         headers = {"Content-Disposition": f'attachment; filename="{name}{suffix}"'}
-        if body.format == "pptx" and slides:
+        if fmt.slides and slides:
             headers["X-Wtkb-Slides"] = str(slides)
         return Response(content=data, media_type=media, headers=headers)
 

@@ -1,4 +1,4 @@
-"""`wtkb briefing`: training packs (pptx, Markdown, a one-page HTML handout) from the corpus and the handbook."""
+"""`wtkb briefing`: training packs in every format of ``wtkb.briefing.render.FORMATS``."""
 
 from __future__ import annotations
 
@@ -22,24 +22,13 @@ def _fail(exc: WtkbError) -> None:
     fail(exc)
 
 
-def _default_base(settings) -> str:
-    """Links in a file must be absolute to work once it is opened elsewhere: the local server by default."""
-    if settings.base_url.startswith(("http://", "https://")):
-        return settings.base_url
-    return f"http://{settings.host}:{settings.port}{settings.base_url if settings.base_url.startswith('/') else '/'}"
-
-
 def _format_for(fmt: str | None, output: Path) -> str:
-    from wtkb.briefing import BriefingError
-    from wtkb.briefing.render import FORMATS
+    from wtkb.briefing.render import format_for_suffix, get_format
 
     if fmt:
-        f = fmt.lower().lstrip(".")
-        if f not in FORMATS:
-            raise BriefingError(f"unknown format '{fmt}'", f"use --format {' or '.join(FORMATS)}")
-        return f
-    by_suffix = {suffix: name for name, (_, suffix) in FORMATS.items()}
-    return by_suffix.get(output.suffix.lower(), "pptx")
+        return get_format(fmt).name
+    found = format_for_suffix(output.suffix)
+    return found.name if found else "pptx"
 
 
 def _check_output(path: Path, what: str) -> None:
@@ -56,19 +45,19 @@ def briefing(
     topic: str = typer.Option(None, "--topic", "-t", help="A built-in topic (slug, number or title words, see "
                                                           "--list) or free text (retrieved from the sources)."),
     audience: str = typer.Option(None, "--audience", "-a", help='Who the pack is for, e.g. "education DSLs".'),
-    fmt: str = typer.Option(None, "--format", "-f", help="pptx, md or html (the one-page handout); "
-                                                         "default: from the -o suffix, else pptx."),
+    fmt: str = typer.Option(None, "--format", "-f", help="One of the formats (pptx, html, seven, seven-pptx, md; "
+                                                         "see wtkb.briefing.render.FORMATS); default: from the -o "
+                                                         "suffix, else pptx."),
     output: Path = typer.Option(None, "--output", "-o", help="The file to write (replaced atomically)."),
     handout: Path = typer.Option(None, "--handout", help="Also write the one-page HTML handout here."),
-    base_url: str = typer.Option(None, "--base-url", help="Where the handbook is served, for the links in the "
-                                                          "pack (default WTKB_BASE_URL when it is a full URL, "
-                                                          "else http://WTKB_HOST:WTKB_PORT/, where `make run` "
-                                                          "serves it)."),
+    base_url: str = typer.Option(None, "--base-url", help="The handbook's public address, for the links in the "
+                                                          "pack (default WTKB_BASE_URL when it is a full URL; with "
+                                                          "none, the pack names each source and page instead)."),
     list_topics_: bool = typer.Option(False, "--list", help="List the built-in topics and exit."),
 ) -> None:
     """Build a briefing pack on a topic: slides (pptx or Markdown) or a one-page HTML handout, every point cited."""
     from wtkb.briefing import BriefingError, build_pack, find_topic, list_topics
-    from wtkb.briefing.render import render, slide_count
+    from wtkb.briefing.render import FORMATS, public_base, render, slide_count
 
     settings = get_settings()
     if list_topics_:
@@ -80,12 +69,13 @@ def briefing(
             raise BriefingError("no topic given", 'name one: wtkb briefing --topic "lead practitioner" -o pack.pptx '
                                                   "(wtkb briefing --list shows the built-in topics)")
         if output is None:
-            raise BriefingError("no output file given", "add -o FILE, e.g. -o pack.pptx (or .md, .html)")
+            raise BriefingError("no output file given", "add -o FILE, e.g. -o pack.pptx (or .md, .html); "
+                                "--format seven writes the 7-minute briefing")
         kind = _format_for(fmt, output)
         _check_output(output, "output file")
         if handout is not None:
             _check_output(handout, "handout")
-        base = base_url if base_url is not None else _default_base(settings)
+        base = base_url if base_url is not None else public_base(settings)
         start = time.perf_counter()
         qa = None
         if find_topic(list_topics(settings), topic) is None:  # free text: retrieval needs the index
@@ -108,7 +98,7 @@ def briefing(
     how = "from the handbook chapter" if pack.topic else "retrieved from the sources"
     for path, k, body in wrote:
         size = f"{len(body) / 1024:.0f} KB"
-        what = "one-page handout" if k == "html" else f"{slide_count(pack)} slides"
+        what = f"{slide_count(pack)} slides" if FORMATS[k].slides else FORMATS[k].label.split(" (")[0].lower()
         typer.echo(f"wrote {path} ({k}, {what}, {size})")
     typer.echo(f"“{pack.title}”: {len(pack.slides)} key slides, {len(pack.points)} points, "
                f"{len(pack.records)} cited records, {how}, in {took:.2f}s")

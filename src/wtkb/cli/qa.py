@@ -96,9 +96,12 @@ def _show(answer) -> None:
         table.add_column("paragraph", overflow="fold", ratio=2)
         table.add_column("text", overflow="ellipsis", ratio=3)
         for i, c in enumerate(items, 1):
-            table.add_row(str(i), f"[bold]{escape(c.label)}[/]\n{escape(c.id)}\n[dim]{escape(c.url)}[/]",
+            voice = f"\n[italic]{escape(c.voice_label)}[/]" if c.voice_label else ""
+            table.add_row(str(i), f"[bold]{escape(c.label)}[/]{voice}\n{escape(c.id)}\n[dim]{escape(c.url)}[/]",
                           escape(c.text if len(c.text) < 400 else c.text[:400] + "…"))
         out.print(table)
+    for t in getattr(answer, "topics", []):
+        out.print(f"[bold]More in the handbook:[/] {escape(t.title)} [dim]{escape(t.url)}[/]", highlight=False)
 
 
 def serve(

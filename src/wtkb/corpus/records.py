@@ -14,7 +14,7 @@ from pathlib import Path
 
 from wtkb.corpus.ingest import parse
 from wtkb.corpus.sources import load_manifest, read_source
-from wtkb.corpus.voice import voice_of
+from wtkb.corpus.voice import assign_voices
 from wtkb.errors import SourceError
 from wtkb.models import Document, Record, Section, SourceDoc
 from wtkb.text import SLUG_WORDS, alnum, heading_path, slugify
@@ -133,8 +133,8 @@ def records_for(doc: Document) -> list[Record]:
         else:
             first[key] = r.id
     known = {r.id for r in records}
+    assign_voices(records, src)
     for r in records:
-        r.voice = voice_of(r, src)
         missing = [f for f in r.footnotes if f not in known]
         if missing:
             raise SourceError(f"block {r.id} refers to footnote(s) {', '.join(missing)} that have no body",

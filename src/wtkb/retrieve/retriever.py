@@ -4,17 +4,20 @@ The index is built by :mod:`wtkb.index` (llama-index ingest into Chroma, bm25s o
 load time the vectors are read back from Chroma once into a numpy matrix; a query then costs
 one embedding, one BM25 pass and a few dot products, with no per-query framework overhead.
 
-Every tunable choice lives in :class:`RetrievalConfig`; the defaults are the values chosen on
-the evaluation set's dev split (see ``python -m wtkb.dev.evaluate``).
+Every tunable choice lives in :class:`RetrievalConfig` (``config.py``); glossary expansion is
+``expansion.py``. What answering needs from the index goes through the *evidence API* below
+(``record``, ``sentences``, ``scored_sentences``, ``best_sentence_of``, ``knows``,
+``vocabulary_share``, ``has_terms``, ``is_directory``, ``in_response``, ``stats``); the arrays
+behind it are private.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,37 +34,11 @@ from wtkb.index import (
     release_chroma,
 )
 from wtkb.models import Record
-from wtkb.reference.glossary import GlossaryEntry, load_glossary
+from wtkb.reference.glossary import load_glossary
+from wtkb.retrieve.config import DEFAULT_CONFIG, FIGURES, QUANTITY_Q, RESPONSE_HEADINGS, RetrievalConfig, is_yes_no
+from wtkb.retrieve.expansion import Expander, Expansion, Initials
 from wtkb.settings import Settings
-from wtkb.text import tokenize
-
-
-@dataclass(frozen=True)
-class RetrievalConfig:
-    """Fusion, expansion and boost settings. The defaults were chosen on the dev split only."""
-
-    fusion: str = "hybrid"  # "hybrid" (weighted sum below), "rrf", "dense" or "bm25"
-    # hybrid: weighted sum of these signals (cosines are in [-1, 1], BM25 is scaled to [0, 1))
-    w_dense: float = 0.5  # paragraph embedded with title, heading path and who is quoted
-    w_sentence: float = 0.2  # best-matching single sentence of the paragraph
-    w_bm25: float = 0.2  # BM25 over text, heading path, quoted body and source names
-    w_section_dense: float = 0.05  # best dense score in the same section (section-level boost)
-    w_section_bm25: float = 0.1  # best BM25 score in the same section
-    w_quantity: float = 0.15  # "how many / what %" question and the paragraph has figures
-    w_response: float = 0.02  # paragraph under "Government response" / "Following your feedback"
-    w_response_yes_no: float = 0.02  # ... more so for a yes/no question
-    w_directory: float = -0.1  # short items of a long name list (e.g. Annex A, who responded)
-    w_length: float = 0.05  # log length: a little preference for substantial paragraphs
-    bm25_norm: float = 0.5  # BM25 is divided by (max + bm25_norm * query terms)
-    rrf_k: int = 60  # for fusion="rrf"
-    rrf_dense_share: float = 0.5  # for fusion="rrf"
-    candidates: int = 50  # for fusion="rrf": ranks beyond this contribute nothing
-    expansion_weight: float = 0.5  # weight of glossary expansion terms in BM25
-    expand_dense: bool = True  # add glossary expansions to the text that is embedded
-    expand_plain_terms: bool = False  # also expand a glossary term the user wrote out in full
-
-
-DEFAULT_CONFIG = RetrievalConfig()
+from wtkb.text import split_sentences, tokenize
 
 
 @dataclass
@@ -71,82 +48,6 @@ class Hit:
     dense: float
     bm25: float
     rank: int = 0
-
-
-@dataclass
-class Expansion:
-    """A query with the glossary's expansion phrases for the shorthand it uses."""
-
-    query: str
-    terms: list[str] = field(default_factory=list)  # glossary terms found
-    phrases: list[str] = field(default_factory=list)  # phrases added
-    known_tokens: set[str] = field(default_factory=set)  # query tokens the glossary accounts for
-
-    @property
-    def dense_text(self) -> str:
-        return f"{self.query} ({'; '.join(self.phrases)})" if self.phrases else self.query
-
-
-class Expander:
-    """Finds glossary terms, aliases and acronyms in a query and adds their ``query_expansion`` phrases."""
-
-    def __init__(self, entries: list[GlossaryEntry]):
-        self.entries = entries
-        self._patterns: list[tuple[GlossaryEntry, re.Pattern[str], re.Pattern[str]]] = []
-        for e in entries:
-            short = [e.term] + [a for a in e.aliases if _is_shorthand(a, e)]
-            full = [a for a in e.aliases if not _is_shorthand(a, e)]
-            if e.expansion:
-                full.append(_clean_expansion(e.expansion))
-            self._patterns.append((e, _alternation(short), _alternation(full)))
-
-    def expand(self, query: str, plain_terms: bool = False) -> Expansion:
-        out = Expansion(query)
-        low = query.lower()
-        seen: set[str] = set()
-        for e, short, full in self._patterns:
-            hit = short.search(query) or (plain_terms and full.search(query))
-            if not hit:
-                continue
-            out.terms.append(e.term)
-            out.known_tokens.update(tokenize(" ".join([e.term, *e.aliases, e.expansion or ""])))
-            for p in e.query_expansion:
-                key = p.lower()
-                if key not in seen and key not in low:
-                    seen.add(key)
-                    out.phrases.append(p)
-        return out
-
-
-def _is_shorthand(alias: str, e: GlossaryEntry) -> bool:
-    """An acronym, an abbreviation or a spelling variant of the term, as opposed to a full phrase."""
-    a = alias.replace(".", "").replace(" ", "")
-    return len(a) <= 6 or a.lower() == e.term.lower().replace(" ", "") or a.lower().rstrip("s") == e.term.lower()
-
-
-def _clean_expansion(text: str) -> str:
-    return re.sub(r"\s*\(.*?\)", "", text).strip()
-
-
-def _alternation(words: list[str]) -> re.Pattern[str]:
-    words = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
-    if not words:
-        return re.compile(r"(?!x)x")
-    alts = "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+").replace("'", "['’]?").replace("’", "['’]?")
-                    for w in words)
-    return re.compile(rf"(?<![\w.])(?:{alts})(?![\w])", re.IGNORECASE)
-
-
-QUANTITY_Q = re.compile(r"\b(?:how many|how much|what percent(?:age)?|percentage|proportion|number of|what share|"
-                        r"split|majority|minority)\b|%", re.I)
-YES_NO_Q = re.compile(r"^\s*(?:[^?]*?\s[-–:]\s*)?(is|are|was|were|do|does|did|can|could|should|must|may|will|would|"
-                      r"has|have|had|shall)\b", re.I)
-FIGURES = re.compile(r"%|per ?cent|\b\d{2,}\b")
-RESPONSE_HEADINGS = ("Government response", "Following your feedback")
-
-
-def is_yes_no(question: str) -> bool:
-    return bool(YES_NO_Q.search(question))
 
 
 class Retriever:
@@ -168,14 +69,16 @@ class Retriever:
         self.by_id = {r.id: r for r in self.records}
         self.titles = {s.id: s.title for s in corpus.sources}
         self.short_titles = {s.id: s.short_title for s in corpus.sources}
+        self._sources = {s.id: s for s in corpus.sources}
         pos = {r.id: i for i, r in enumerate(self.records)}
-        self.row_of = pos
+        self._row_of = pos
         # canonical record of each row: a duplicate collapses onto the record it repeats
-        self.canon = np.array([pos.get(r.duplicate_of or r.id, i) for i, r in enumerate(self.records)])
+        self._canon = np.array([pos.get(r.duplicate_of or r.id, i) for i, r in enumerate(self.records)])
         self._load_vectors(index, pos)
         self._load_bm25(index, pos)
         self._priors()
         self.expander = Expander(load_glossary())
+        self.initials = Initials([r.text for r in self.records])
         self.model = load_model()
         self._lock = threading.Lock()
         # Dot products run in torch, on the same thread pool as the encoder: numpy's OpenBLAS would
@@ -183,8 +86,8 @@ class Retriever:
         import torch
 
         self._torch = torch
-        self._mat_t = torch.from_numpy(self.matrix)
-        self._sent_t = torch.from_numpy(self.sent_matrix)
+        self._mat_t = torch.from_numpy(self._matrix)
+        self._sent_t = torch.from_numpy(self._sent_matrix)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -202,33 +105,33 @@ class Retriever:
         order = np.array([pos[i] for i in paras["ids"]])
         mat = np.zeros((len(self.records), self.meta.dim), dtype=np.float32)
         mat[order] = np.asarray(paras["embeddings"], dtype=np.float32)
-        self.matrix = mat
+        self._matrix = mat
         # sentences sorted by (record row, start) so each record's sentences are one contiguous run
         spans = [(pos[m["record"]], int(m["start"]), int(m["end"])) for m in sents["metadatas"]]
         if any(r not in range(len(self.records)) for r, _, _ in spans):
             raise IndexError_("the sentence vectors do not match the corpus", BUILD_HINT)
         perm = sorted(range(len(spans)), key=lambda j: spans[j][:2])
-        self.sent_spans = [spans[j] for j in perm]
-        self.sent_matrix = np.asarray(sents["embeddings"], dtype=np.float32)[perm] if perm else \
+        self._sent_spans = [spans[j] for j in perm]
+        self._sent_matrix = np.asarray(sents["embeddings"], dtype=np.float32)[perm] if perm else \
             np.zeros((0, self.meta.dim), np.float32)
-        self.sent_rows = np.array([r for r, _, _ in self.sent_spans], dtype=np.int64)
-        self.sents_of: dict[int, range] = {}
+        self._sents_of: dict[int, range] = {}
         j = 0
-        while j < len(self.sent_spans):
+        spans = self._sent_spans
+        while j < len(spans):
             k = j
-            while k < len(self.sent_spans) and self.sent_spans[k][0] == self.sent_spans[j][0]:
+            while k < len(spans) and spans[k][0] == spans[j][0]:
                 k += 1
-            self.sents_of[self.sent_spans[j][0]] = range(j, k)
+            self._sents_of[spans[j][0]] = range(j, k)
             j = k
-        self._sent_starts = np.array([rg.start for rg in self.sents_of.values()], dtype=np.int64)
-        self._sent_owner = np.array(list(self.sents_of), dtype=np.int64)
+        self._sent_starts = np.array([rg.start for rg in self._sents_of.values()], dtype=np.int64)
+        self._sent_owner = np.array(list(self._sents_of), dtype=np.int64)
 
     def _load_bm25(self, index: Path, pos: dict[str, int]) -> None:
         import bm25s
 
         path = index / "bm25"
         try:
-            self.bm25 = bm25s.BM25.load(str(path))
+            self._bm25 = bm25s.BM25.load(str(path))
             ids = json.loads((path / "ids.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise IndexError_(f"the keyword index in {path} cannot be read ({exc})", BUILD_HINT) from exc
@@ -237,17 +140,20 @@ class Retriever:
 
     def _priors(self) -> None:
         recs = self.records
+        self._topics: dict[tuple[str, ...], list[int]] = {}
+        for i, r in enumerate(recs):
+            self._topics.setdefault(_topic_key(r), []).append(i)
         # sections as contiguous runs of records with the same document and heading path
         starts = [0] + [i for i in range(1, len(recs))
                         if (recs[i].document, recs[i].section) != (recs[i - 1].document, recs[i - 1].section)]
         self._sec_starts = np.array(starts, dtype=np.int64)
         sizes = np.diff(np.append(self._sec_starts, len(recs)))
         self._sec_of = np.repeat(np.arange(len(starts)), sizes)
-        self.figures = np.array([bool(FIGURES.search(r.text)) for r in recs], np.float32)
-        self.response = np.array([any(h.startswith(RESPONSE_HEADINGS) for h in r.section) for r in recs], np.float32)
-        self.directory = np.array([r.kind == "list_item" and len(r.text.split()) < 8 and sizes[self._sec_of[i]] >= 30
+        self._figures = np.array([bool(FIGURES.search(r.text)) for r in recs], np.float32)
+        self._response = np.array([any(h.startswith(RESPONSE_HEADINGS) for h in r.section) for r in recs], np.float32)
+        self._directory = np.array([r.kind == "list_item" and len(r.text.split()) < 8 and sizes[self._sec_of[i]] >= 30
                                    for i, r in enumerate(recs)], np.float32)
-        self.length = np.log1p(np.array([len(r.text.split()) for r in recs], np.float32)) / 5
+        self._length = np.log1p(np.array([len(r.text.split()) for r in recs], np.float32)) / 5
 
     # -- query --------------------------------------------------------------------------------
 
@@ -285,25 +191,25 @@ class Retriever:
 
     def expand(self, query: str, config: RetrievalConfig | None = None) -> Expansion:
         c = config or self.config
-        return self.expander.expand(query, plain_terms=c.expand_plain_terms)
+        return self.initials.expand(self.expander.expand(query, plain_terms=c.expand_plain_terms), self.knows)
 
     def bm25_scores(self, query: str, expansion: Expansion, config: RetrievalConfig | None = None) -> np.ndarray:
         """Raw BM25 of every record; glossary expansion terms count ``expansion_weight``."""
         c = config or self.config
         q_tokens = tokenize(query)
-        ids = self.bm25.get_tokens_ids(q_tokens)
-        scores = self.bm25.get_scores_from_ids(ids) if ids else np.zeros(len(self.records), np.float32)
+        ids = self._bm25.get_tokens_ids(q_tokens)
+        scores = self._bm25.get_scores_from_ids(ids) if ids else np.zeros(len(self.records), np.float32)
         if expansion.phrases and c.expansion_weight:
             extra = [t for t in tokenize(" ".join(expansion.phrases)) if t not in q_tokens]
-            eids = self.bm25.get_tokens_ids(list(dict.fromkeys(extra)))
+            eids = self._bm25.get_tokens_ids(list(dict.fromkeys(extra)))
             if eids:
-                scores = scores + c.expansion_weight * self.bm25.get_scores_from_ids(eids)
+                scores = scores + c.expansion_weight * self._bm25.get_scores_from_ids(eids)
         return np.asarray(scores, dtype=np.float32)
 
     def sentence_scores(self, qvec: np.ndarray) -> np.ndarray:
         return self._dot(self._sent_t, qvec)
 
-    def best_sentence(self, sent: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    def best_sentence_scores(self, sent: np.ndarray, fallback: np.ndarray) -> np.ndarray:
         """Per record, the best sentence cosine (records without sentence vectors keep ``fallback``)."""
         out = fallback.copy()
         if len(sent):
@@ -340,14 +246,14 @@ class Retriever:
         elif c.fusion == "rrf":
             s.fused = c.rrf_dense_share * _rrf(dense, c) + (1 - c.rrf_dense_share) * _rrf(raw, c)
         else:
-            best_sent = self.best_sentence(sent, dense)
+            best_sent = self.best_sentence_scores(sent, dense)
             fused = (c.w_dense * dense + c.w_sentence * best_sent + c.w_bm25 * bm25
                      + c.w_section_dense * self.section_max(dense) + c.w_section_bm25 * self.section_max(bm25)
-                     + c.w_response * self.response + c.w_directory * self.directory + c.w_length * self.length)
+                     + c.w_response * self._response + c.w_directory * self._directory + c.w_length * self._length)
             if c.w_quantity and QUANTITY_Q.search(query):
-                fused += c.w_quantity * self.figures
+                fused += c.w_quantity * self._figures
             if c.w_response_yes_no and is_yes_no(query):
-                fused += c.w_response_yes_no * self.response
+                fused += c.w_response_yes_no * self._response
             s.fused = fused
         return s
 
@@ -364,7 +270,7 @@ class Retriever:
         hits: list[Hit] = []
         seen: set[int] = set()
         for row in order:
-            c = int(self.canon[row])
+            c = int(self._canon[row])
             if c in seen:
                 continue
             seen.add(c)
@@ -373,6 +279,151 @@ class Retriever:
             if len(hits) >= k:
                 break
         return hits
+
+
+    # -- evidence API: what answering and briefing packs read (the arrays behind it are private) ---
+
+    def record(self, record_id: str) -> Record | None:
+        """The record with this paragraph ID, or None."""
+        return self.by_id.get(record_id)
+
+    def sentences(self, record: Record) -> list[tuple[int, int]]:
+        """Sentence spans ``(start, end)`` of ``record.text``, as indexed (split on the fly for footnotes)."""
+        rng = self._sents_of.get(self._row_of[record.id])
+        if not rng:
+            return split_sentences(record.text)
+        return [(self._sent_spans[j][1], self._sent_spans[j][2]) for j in rng]
+
+    def scored_sentences(self, s: Scores, record: Record) -> list[tuple[int, int, float]]:
+        """``(start, end, cosine to the query)`` for each sentence of ``record``; a record without
+        sentence vectors (a footnote) gives each sentence the paragraph's own cosine."""
+        row = self._row_of[record.id]
+        rng = self._sents_of.get(row)
+        if not rng:
+            return [(a, b, float(s.dense[row])) for a, b in split_sentences(record.text)]
+        return [(self._sent_spans[j][1], self._sent_spans[j][2], float(s.sentence[j])) for j in rng]
+
+    def best_sentence_of(self, s: Scores, record: Record) -> str:
+        """The sentence of ``record`` closest to the query, copied exactly (the first on a tie; the whole
+        text for a record without sentence vectors, e.g. a footnote)."""
+        if not self._sents_of.get(self._row_of[record.id]):
+            return record.text.strip()
+        spans = self.scored_sentences(s, record)
+        a, b, _ = max(spans, key=lambda x: x[2])
+        return record.text[a:b].strip()
+
+    def lead_in(self, record: Record) -> Record | None:
+        """The paragraph a list item continues ("Following your feedback, we will:"), if it has one."""
+        if record.kind != "list_item":
+            return None
+        i = self._row_of[record.id] - 1
+        while i >= 0:
+            r = self.records[i]
+            if r.document != record.document or r.section != record.section:
+                return None
+            if r.kind not in ("list_item", "footnote"):
+                return r
+            i -= 1
+        return None
+
+    def items_after(self, record: Record, limit: int = 6) -> list[Record]:
+        """The list items that directly follow ``record`` in its section (what its "…:" introduces)."""
+        out: list[Record] = []
+        i = self._row_of[record.id] + 1
+        while i < len(self.records) and len(out) < limit:
+            r = self.records[i]
+            if r.document != record.document or r.section != record.section or r.kind not in ("list_item",
+                                                                                                "footnote"):
+                break
+            if r.kind == "list_item":
+                out.append(r)
+            i += 1
+        return out
+
+    def topic_records(self, record: Record) -> list[Record]:
+        """The records of the consultation topic ``record`` belongs to: its section and that section's
+        "Government response" (what respondents said and what government decided, side by side)."""
+        return [self.records[i] for i in self._topics.get(_topic_key(record), [])]
+
+    def knows(self, token: str) -> bool:
+        """Whether a (stemmed) token occurs anywhere in the corpus."""
+        return token in self._bm25.vocab_dict
+
+    def vocabulary_share(self, s: Scores) -> float:
+        """Share of the question's words (stop words and 1–2 letter words aside) that the corpus or the
+        glossary knows: a question about something the sources never mention scores low."""
+        toks = [t for t in tokenize(s.query) if len(t) > 2 or self.knows(t)]  # repeats count, as before
+        if not toks:
+            return 0.0
+        known = s.expansion.known_tokens
+        return sum(1 for t in toks if self.knows(t) or t in known) / len(toks)
+
+    def content_tokens(self, text: str) -> list[str]:
+        """The words of ``text`` that can carry meaning: 3+ letters, or any word the corpus uses ("s47")."""
+        return list(dict.fromkeys(t for t in tokenize(text) if len(t) > 2 or self.knows(t)))
+
+    def has_terms(self, record: Record, tokens: list[str]) -> bool:
+        """Whether every one of ``tokens`` (stemmed) occurs in ``record`` as the keyword index sees it
+        (text, heading path, quoted body and source names)."""
+        row = self._row_of[record.id]
+        ids = [self._bm25.vocab_dict[t] for t in tokens if self.knows(t)]
+        return len(ids) == len(tokens) and all(float(self._bm25.get_scores_from_ids([i])[row]) > 0 for i in ids)
+
+    def is_directory(self, record: Record) -> bool:
+        """A short item of a long name list (e.g. who responded): rarely an answer."""
+        return bool(self._directory[self._row_of[record.id]])
+
+    def in_response(self, record: Record) -> bool:
+        """The record is under a "Government response" / "Following your feedback" heading."""
+        return bool(self._response[self._row_of[record.id]])
+
+    def source(self, document: str):
+        """The manifest entry (:class:`wtkb.models.SourceDoc`) of a document id."""
+        return self._sources.get(document)
+
+    def stats(self) -> dict[str, Any]:
+        """What /health reports about the loaded index."""
+        return {"corpus_hash": self.meta.corpus_hash, "model": self.meta.model, "records": len(self.records),
+                "sentences": self.meta.sentences, "documents": len(self.corpus.sources),
+                "duplicates": sum(1 for r in self.records if r.duplicate_of)}
+
+    def priors(self) -> dict[str, np.ndarray]:
+        """The per-record prior signals of the fused score (read-only copies), for the evaluator's fitting."""
+        return {"canon": self._canon.copy(), "figures": self._figures.copy(), "response": self._response.copy(),
+                "directory": self._directory.copy(), "length": self._length.copy()}
+
+    def row(self, record_id: str) -> int:
+        """The score-array row of a record (for reading a :class:`Scores` array)."""
+        return self._row_of[record_id]
+
+    # -- kept for callers not yet on the evidence API (wtkb.dev.evaluate); use the methods above ----
+
+    @property
+    def row_of(self) -> dict[str, int]:
+        return self._row_of
+
+    @property
+    def canon(self) -> np.ndarray:
+        return self._canon
+
+    @property
+    def figures(self) -> np.ndarray:
+        return self._figures
+
+    @property
+    def response(self) -> np.ndarray:
+        return self._response
+
+    @property
+    def directory(self) -> np.ndarray:
+        return self._directory
+
+    @property
+    def length(self) -> np.ndarray:
+        return self._length
+
+    def best_sentence(self, sent: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+        return self.best_sentence_scores(sent, fallback)
 
 
 @dataclass
@@ -394,6 +445,13 @@ class Scores:
     bm25_raw: np.ndarray
     bm25: np.ndarray
     fused: np.ndarray | None = None
+
+
+def _topic_key(record: Record) -> tuple[str, ...]:
+    section = list(record.section)
+    if section and section[-1].startswith(RESPONSE_HEADINGS):
+        section.pop()
+    return (record.document, *section)
 
 
 def _rrf(scores: np.ndarray, c: RetrievalConfig) -> np.ndarray:

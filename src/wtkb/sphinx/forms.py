@@ -17,7 +17,14 @@ from wtkb.sphinx.nodes import wtkb_box
 ASK_FALLBACK = ("Asking a question needs JavaScript and the handbook's answering service. Without them, "
                 "browse the topics and the sources or use the search box.")
 BRIEFING_SECTION = "Build a briefing pack"
-BRIEFING_FORMATS = (("pptx", "Slides (.pptx)"), ("html", "One-page handout (.html)"), ("md", "Markdown (.md)"))
+def _briefing_formats() -> tuple[tuple[str, str], ...]:
+    """(value, label) of the form's format menu, from the one registry ``wtkb.briefing.render.FORMATS``."""
+    from wtkb.briefing.render import FORMATS
+
+    return tuple((f.name, f.label) for f in FORMATS.values())
+
+
+BRIEFING_FORMATS = _briefing_formats()
 
 
 class WtkbAsk(SphinxDirective):

@@ -1,0 +1,128 @@
+"""When the sources answer a question, and what a practitioner reads when they do not.
+
+Answered when the support score reaches the threshold, or every word of the question is known
+and the top paragraph has all the corpus ones, or the handbook's glossary / duties register
+defines what a definition question asks about. Refused, whatever the scores, when the question's
+key concept is one the sources cannot cover:
+
+- a timescale ("how long", "deadline", "within how many days") and none of the top paragraphs
+  gives a time: the sources are a consultation response and local briefings, not procedures;
+- another UK nation (Scotland, Wales, Northern Ireland) that none of the top paragraphs mentions:
+  the guidance is England's.
+
+The refusal speaks to a practitioner: it says what the sources are, where such questions are
+answered instead, and lists only paragraphs that share the question's own words (or none).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wtkb.qa.compose import AnswerConfig
+from wtkb.qa.knowledge import DEFINITION_WORDS
+from wtkb.retrieve import Hit, Retriever, Scores
+from wtkb.text import tokenize
+
+UNSUPPORTED = "The sources in this handbook do not answer this question."
+SCOPE = ("They are the government's 2023 response to the consultation on Working Together to Safeguard Children "
+         "(what it decided and what respondents said), two Devon partnership documents, a local consultation "
+         "notice and a commentary on the draft guidance.")
+LOCAL_HINT = ("For procedures, timescales and how to make a referral where you work, see your local safeguarding "
+              "children partnership's procedures; if a child is in immediate danger, call 999.")
+RELATED = "The paragraphs listed below are the closest the sources come; they may not answer it."
+NONE_RELATED = "No paragraph of the sources is close enough to list."
+# a timescale as the answer to "how long / by when": "within 15 working days", "3 months", "until December 2024"
+ASKS_TIMESCALE = re.compile(r"\bhow long\b|\btimescales?\b|\btime ?frames?\b|\bdeadlines?\b|\bby when\b|"
+                            r"\bhow (?:soon|quickly)\b|\bwithin how\b|\bhow many (?:working )?(?:days|weeks|months)\b",
+                            re.I)
+TIMESCALE = re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?)\b|"
+                       r"\bwithin (?:one|two|three|four|five|six|a|an) (?:working )?(?:day|week|month|hour)s?\b|"
+                       r"\b(?:by|until|before|no later than|from) (?:the end of )?(?:\d{1,2}(?:st|nd|rd|th)? )?"
+                       r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                       r"spring|summer|autumn|winter) )?20\d\d\b", re.I)
+NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b|(?-i:\bNI\b)", re.I)
+NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    supported: bool
+    reason: str = ""  # why a question is refused, in a practitioner's words ("" when answered)
+
+
+class Refusal:
+    """Decides support and writes the refusal, from a :class:`Retriever`'s public evidence API."""
+
+    def __init__(self, retriever: Retriever, config: AnswerConfig):
+        self.retriever = retriever
+        self.config = config
+
+    def support(self, s: Scores, hits: list[Hit], config: AnswerConfig | None = None) -> float:
+        """How well the sources cover the question (answered when ``>= threshold``)."""
+        c = config or self.config
+        if not hits:
+            return float("-inf")
+        vocab = self.retriever.vocabulary_share(s)
+        best_sentence = float(s.sentence.max(initial=-1.0))
+        return c.w_dense * float(s.dense.max()) + c.w_sentence * best_sentence + c.w_vocab * (vocab - 1)
+
+    def top_hit_has_all_terms(self, s: Scores, hits: list[Hit]) -> bool:
+        """Every word of the question is known and the top paragraph contains all of the corpus ones.
+
+        A short, specific question ("what is OASys", "NICCO?", "sudc and JAR - what do these stand
+        for?") embeds weakly, so its support score is low even when the top paragraph is plainly
+        about it; this parameter-free test answers it. Words that only make it a definition
+        question ("stand for", "mean") do not count.
+        """
+        if not hits:
+            return False
+        r = self.retriever
+        toks = [t for t in r.content_tokens(s.query) if t not in DEFINITION_WORDS]
+        known = s.expansion.known_tokens
+        if not toks or any(not r.knows(t) and t not in known for t in toks):
+            return False
+        in_corpus = [t for t in toks if r.knows(t)]
+        for t in toks:  # an acronym read off the corpus's names: the name's words must be there
+            in_corpus += [w for w in tokenize(s.expansion.acronyms.get(t, "")) if r.knows(w)]
+        return bool(in_corpus) and r.has_terms(hits[0].record, list(dict.fromkeys(in_corpus)))
+
+    def verdict(self, s: Scores, hits: list[Hit], defined: bool = False,
+                config: AnswerConfig | None = None) -> Verdict:
+        c = config or self.config
+        uncovered = self.uncovered(s.query, hits)
+        if uncovered:
+            return Verdict(False, uncovered)
+        if defined or self.support(s, hits, c) >= c.threshold or self.top_hit_has_all_terms(s, hits):
+            return Verdict(True)
+        return Verdict(False)
+
+    def uncovered(self, question: str, hits: list[Hit]) -> str:
+        """Why the question's key concept is outside the sources ("" if it is not)."""
+        top = hits[:3]
+        nation = NATIONS.search(question)
+        if nation and not any(NATIONS.search(h.record.text) for h in top):
+            name = NATION_NAMES.get(nation.group(0).lower(), nation.group(0).title())
+            return (f"The sources are about England's guidance; they say nothing about {name}. "
+                    "Each UK nation has its own child protection guidance.")
+        if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
+            return "The sources do not set out timescales for this."
+        return ""
+
+    def related(self, s: Scores, hits: list[Hit], strict: bool = False) -> list[Hit]:
+        """The retrieved paragraphs that share a content word with the question (glossary expansions count);
+        two words when the question has four or more, or is ``strict`` (refused by a rule on its key concept)."""
+        q = set(self.retriever.content_tokens(s.query)) - DEFINITION_WORDS
+        q |= set(tokenize(" ".join(s.expansion.phrases)))
+        out = []
+        for h in hits:
+            words = set(tokenize(h.record.text + " " + " ".join(h.record.section)))
+            if len(q & words) >= (2 if strict or len(q) >= 4 else 1):
+                out.append(h)
+        return out
+
+    @staticmethod
+    def text(reason: str, any_related: bool) -> str:
+        """The refusal a practitioner reads."""
+        parts = [UNSUPPORTED, reason, SCOPE, LOCAL_HINT, RELATED if any_related else NONE_RELATED]
+        return " ".join(p for p in parts if p)

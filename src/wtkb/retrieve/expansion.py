@@ -1,0 +1,108 @@
+"""Glossary query expansion: practitioner shorthand ("DV", "CIN", "LADO") -> the sources' wording."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from wtkb.reference.glossary import GlossaryEntry
+from wtkb.text import tokenize
+
+
+@dataclass
+class Expansion:
+    """A query with the glossary's expansion phrases for the shorthand it uses."""
+
+    query: str
+    terms: list[str] = field(default_factory=list)  # glossary terms found
+    phrases: list[str] = field(default_factory=list)  # phrases added
+    known_tokens: set[str] = field(default_factory=set)  # query tokens the glossary accounts for
+    acronyms: dict[str, str] = field(default_factory=dict)  # token -> the corpus phrase it abbreviates
+
+    @property
+    def dense_text(self) -> str:
+        return f"{self.query} ({'; '.join(self.phrases)})" if self.phrases else self.query
+
+
+class Expander:
+    """Finds glossary terms, aliases and acronyms in a query and adds their ``query_expansion`` phrases."""
+
+    def __init__(self, entries: list[GlossaryEntry]):
+        self.entries = entries
+        self._patterns: list[tuple[GlossaryEntry, re.Pattern[str], re.Pattern[str]]] = []
+        for e in entries:
+            short = [e.term] + [a for a in e.aliases if _is_shorthand(a, e)]
+            full = [a for a in e.aliases if not _is_shorthand(a, e)]
+            if e.expansion:
+                full.append(_clean_expansion(e.expansion))
+            self._patterns.append((e, _alternation(short), _alternation(full)))
+
+    def expand(self, query: str, plain_terms: bool = False) -> Expansion:
+        out = Expansion(query)
+        low = query.lower()
+        seen: set[str] = set()
+        for e, short, full in self._patterns:
+            hit = short.search(query) or (plain_terms and full.search(query))
+            if not hit:
+                continue
+            out.terms.append(e.term)
+            out.known_tokens.update(tokenize(" ".join([e.term, *e.aliases, e.expansion or ""])))
+            for p in e.query_expansion:
+                key = p.lower()
+                if key not in seen and key not in low:
+                    seen.add(key)
+                    out.phrases.append(p)
+        return out
+
+
+def _is_shorthand(alias: str, e: GlossaryEntry) -> bool:
+    """An acronym, an abbreviation or a spelling variant of the term, as opposed to a full phrase."""
+    a = alias.replace(".", "").replace(" ", "")
+    return len(a) <= 6 or a.lower() == e.term.lower().replace(" ", "") or a.lower().rstrip("s") == e.term.lower()
+
+
+def _clean_expansion(text: str) -> str:
+    return re.sub(r"\s*\(.*?\)", "", text).strip()
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    words = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    if not words:
+        return re.compile(r"(?!x)x")
+    alts = "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+").replace("'", "['’]?").replace("’", "['’]?")
+                    for w in words)
+    return re.compile(rf"(?<![\w.])(?:{alts})(?![\w])", re.IGNORECASE)
+
+
+# a run of capitalised words, small joining words allowed inside: "Sudden Unexpected Death in Childhood"
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:in|of|and|for|the|to|on)\s+)?[A-Z][a-z]+){1,5}")
+_WORD = re.compile(r"\b[A-Za-z]{2,6}\b")
+
+
+class Initials:
+    """Acronyms the glossary does not know, read off the corpus's own capitalised names.
+
+    "sudc and JAR - what do these stand for?": neither acronym occurs in the sources, but "Joint
+    Agency Response, Sudden Unexpected Death in Childhood" does; a query word the corpus does not
+    use that spells the initials of such a name gets the name as an expansion phrase.
+    """
+
+    def __init__(self, texts: list[str]):
+        self._names: dict[str, str] = {}
+        for text in texts:
+            for m in _NAME.finditer(text):
+                key = "".join(w[0] for w in m.group(0).split() if w[0].isupper()).lower()
+                self._names.setdefault(key, m.group(0))
+
+    def expand(self, exp: Expansion, knows) -> Expansion:
+        """Add the name of each query word that ``knows`` (the corpus) does not and that spells one's initials."""
+        for word in _WORD.findall(exp.query):
+            tokens = tokenize(word)
+            if not tokens or knows(tokens[0]) or tokens[0] in exp.known_tokens:
+                continue
+            name = self._names.get(word.lower())
+            if name and name.lower() not in exp.query.lower():
+                exp.phrases.append(name)
+                exp.known_tokens.add(tokens[0])
+                exp.acronyms[tokens[0]] = name
+        return exp

@@ -1,0 +1,82 @@
+"""Fast tests of the answer rules' pure parts: question types, definitions, refusal wording, handbook addresses."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from wtkb.qa.compose import QUESTION_TYPES, asks_requirement, question_types
+from wtkb.qa.knowledge import DUTY_REF, is_definition
+from wtkb.qa.refusal import NATIONS, Refusal
+from wtkb.urls import term_url
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("what percentage of responses came from organisations?", "number"),
+    ("how many people responded?", "number"),
+    ("why's the new information sharing advice late?", "why"),
+    ("who developed the March 2023 practice principles?", "who"),
+    ("who chairs the partnership?", "who"),
+    ("how long do we have to complete a rapid review?", "time"),
+    ("what changed about the independent chair?", "change"),
+])
+def test_question_types(question, kind):
+    assert kind in question_types(question)
+
+
+def test_untyped_questions_have_no_type():
+    assert question_types("tell me about family group conferences") == []
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("are schools now a statutory safeguarding partner?", True),
+    ("do we have to publish our arrangements?", True),
+    ("can a DV worker be lead practitioner?", True),
+    ("what percentage supported the lead practitioner change?", False),  # asks for views, not a requirement
+    ("what did respondents say about the partnership chair?", False),
+])
+def test_requirement_questions(question, expected):
+    assert asks_requirement(question) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("what is CIN?", True), ("what does LADO stand for", True), ("what does s47 mean?", True), ("DSL?", True),
+    ("sudc and JAR - what do these stand for?", True), ("who chairs the partnership?", False),
+])
+def test_definition_questions(question, expected):
+    assert is_definition(question) is expected
+
+
+def test_duty_references():
+    assert DUTY_REF.search("what does s47 mean?").group(1) == "47"
+    assert DUTY_REF.search("section 11 of the Children Act 2004 duties").group(2) == "Children Act 2004"
+    assert DUTY_REF.search("what does s.17 cover").group(1) == "17"
+
+
+def test_time_sentences_need_a_time():
+    _, has_time = QUESTION_TYPES["time"]
+    assert has_time.search("Rapid reviews should be completed within 15 working days.")
+    assert not has_time.search("The panel considers rapid reviews from partnerships.")
+
+
+def test_nations():
+    assert NATIONS.search("how do I make a referral in Scotland?")
+    assert not NATIONS.search("how do I make a referral in Devon?")
+
+
+@pytest.mark.parametrize("reason", ["", "The sources do not set out timescales for this."])
+@pytest.mark.parametrize("related", [True, False])
+def test_refusal_speaks_to_practitioners(reason, related):
+    text = Refusal.text(reason, related)
+    assert text.startswith("The sources in this handbook do not answer this question.")
+    assert reason in text
+    assert not re.search(r"see_also|supported|citations|\bjson\b|_", text)  # no developer field names
+    assert "local safeguarding children partnership" in text
+
+
+def test_term_url_matches_the_glossary_anchors():
+    # as in a built handbook's generated/glossary.html (Sphinx 7.4 keeps the term's case)
+    assert term_url("CIN") == "/generated/glossary.html#term-CIN"
+    assert term_url("lead practitioner", "/wtkb/") == "/wtkb/generated/glossary.html#term-lead-practitioner"
+    assert term_url("DPA 2018") == "/generated/glossary.html#term-DPA-2018"

@@ -1,0 +1,83 @@
+"""The issue's headline questions, read as a practitioner reads them: the point, whose voice, or a plain refusal.
+
+Assertions are on the sources' own wording (substrings of the paragraphs that answer) and on the voice,
+never on a whole hard-coded answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from wtkb.qa import UNSUPPORTED
+
+from .conftest import DV_QUESTION
+
+pytestmark = pytest.mark.slow
+
+
+def test_dv_worker_lead_practitioner_says_the_decision_and_its_condition(qa):
+    a = qa.ask(DV_QUESTION)
+    assert a.supported and a.sentences[0].voice == "decision"
+    assert "a broader range of practitioners can be the lead practitioner" in a.answer
+    assert "where there are child protection concerns, the lead practitioner will be a social worker" in a.answer
+    assert any(t.url.endswith("/topics/01-lead-practitioner.html") for t in a.topics)
+
+
+def test_schools_statutory_partner_leads_with_the_government_not_a_survey_figure(qa):
+    a = qa.ask("are schools now a statutory safeguarding partner?")
+    assert a.supported
+    lead = a.sentences[0]
+    assert lead.voice == "decision", a.answer
+    assert "would require legislative changes" in a.answer
+    assert not any(p.voice in ("respondents", "quote") for p in a.sentences[:1])
+
+
+def test_what_is_cin_is_the_glossary_then_the_sources(qa, corpus):
+    a = qa.ask("what is CIN?")
+    assert a.supported
+    first = a.sentences[0]
+    assert first.source == "glossary" and "Child in need" in first.text
+    assert first.url.endswith("/generated/glossary.html#term-CIN")
+    assert any(p.source == "paragraph" for p in a.sentences)
+    # the summary's sources are paragraphs that use the term as the sources word it (CIN, child in need, section 17)
+    for i in first.sources:
+        text = corpus.by_id[i].text
+        assert "CIN" in text or "child in need" in text.lower() or "section 17" in text.lower()
+
+
+def test_what_does_s47_mean_links_the_duty(qa):
+    a = qa.ask("what does s47 mean?")
+    assert a.supported
+    assert any(p.source in ("glossary", "duty") for p in a.sentences)
+    assert any(p.url and p.url.endswith("/duties/ca1989-s47.html") for p in a.sentences) or \
+        any(p.url and "term-s47" in p.url for p in a.sentences)
+
+
+def test_who_chairs_the_partnership_names_who_decides(qa):
+    a = qa.ask("who chairs the partnership?")
+    assert a.supported
+    assert any("partnership-chair" in c.id for c in a.citations)
+    # no named individual: the safeguarding partners decide who chairs
+    assert "to allow safeguarding partners to decide who is best placed" in a.answer
+
+
+def test_percentage_for_lead_practitioner_gives_figures(qa):
+    a = qa.ask("what percentage supported the lead practitioner change?")
+    assert a.supported
+    assert "%" in a.answer
+    assert a.sentences[0].voice in ("respondents", "local")
+
+
+def test_local_evidence_says_it_is_local(qa):
+    a = qa.ask("what should I do if I am worried about a child?")
+    assert a.supported
+    for p in a.sentences:
+        if p.voice == "local":
+            assert p.lead.startswith("In Devon") and "locally only" in p.voice_label
+
+
+@pytest.mark.parametrize("question", ["how long do we have to complete a rapid review?",
+                                      "how do I make a referral in Scotland?"])
+def test_uncovered_headline_questions_are_refused(qa, question):
+    a = qa.ask(question)
+    assert not a.supported and a.answer.startswith(UNSUPPORTED)
