@@ -174,6 +174,9 @@
     var url = new URL(siteUrl(c.url));
     var para = squash(c.text), quoted = squash(sentence).replace(/^…/, "");
     var at = quoted ? para.indexOf(quoted) : -1;
+    /* an answer may put whose words they are before the sentence ("Respondents' views: …") */
+    var lead = quoted.indexOf(": ");
+    if (at < 0 && lead > 0) { quoted = quoted.slice(lead + 2); at = para.indexOf(quoted); }
     if (at >= 0) { url.search = "?" + QUOTE_PARAM + "=" + at + "-" + (at + quoted.length); }
     return url.href;
   }
