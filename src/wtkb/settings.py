@@ -54,6 +54,20 @@ class Settings(BaseSettings):
     llm_api_key: str = "not-needed"
     llm_timeout: float = 60.0
     torch_threads: int | None = Field(None, ge=1, description="Torch threads per API worker (with --workers > 1).")
+    # what practitioners see on every page, set by the operator (empty by default)
+    feedback_url: str | None = Field(None, description="Where readers send feedback (https://… or mailto:…); "
+                                     "shown on every page. Empty: pages say to tell whoever runs the handbook.")
+    local_file: Path | None = Field(None, description="YAML of local procedures and contacts for the 'Local "
+                                    "procedures and contacts' page; default src/wtkb/reference/data/local.yaml.")
+    content_date: str | None = Field(None, description="When the operator last reviewed the content (e.g. "
+                                     "'March 2026'); printed with the source dates and build date on every page.")
+
+    @field_validator("feedback_url")
+    @classmethod
+    def _feedback_is_a_link(cls, v: str | None) -> str | None:
+        if v and not v.startswith(("https://", "http://", "mailto:")):
+            raise ValueError("WTKB_FEEDBACK_URL must start with https://, http:// or mailto:")
+        return v or None
 
     @field_validator("base_url")
     @classmethod

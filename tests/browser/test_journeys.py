@@ -255,10 +255,10 @@ def test_static_copy_says_asking_needs_the_server(served, new_page, shot):
     status = page.locator(".wtkb-ask-page .wtkb-status")
     page.wait_for_function("() => document.querySelector('.wtkb-ask-page.wtkb-no-server')")
     text = status.inner_text()
-    assert "needs the wtkb server" in text and "make run" in text and "wtkb serve" in text
+    assert "answering service" in text and "tell whoever runs this handbook" in text and "wtkb serve" in text
     shot(page, "5-static-ask-page")
     topic = new_page()
     topic.goto(served + TOPIC)
     topic.locator("form.wtkb-briefing-form button[type=submit]").click()
     topic.wait_for_function("() => document.querySelector('form.wtkb-briefing-form .wtkb-status')"
-                            ".textContent.includes('make run')")
+                            ".textContent.includes('answering service')")

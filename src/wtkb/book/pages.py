@@ -104,13 +104,16 @@ def para_ref(rid: str, text: str | None = None) -> str:
 
 
 def record_block(r: Record, duties: list[str], doc: SourceDoc | None = None, cite: str = "") -> str:
+    from wtkb.corpus.voice import voice_label
+
     body = json.dumps(r.rows, ensure_ascii=False) if r.kind == "table" and r.rows else " ".join(r.text.split())
     if body.startswith((":", "---")):
         body = "\u200b" + body  # never read as directive options
     return directive("wtkb-record", r.id, [
         ("kind", r.kind), ("label", r.label), ("document", r.document), ("duties", " ".join(duties)),
         ("footnotes", " ".join(r.footnotes)), ("attribution", r.attribution), ("caption", r.caption),
-        ("duplicate-of", r.duplicate_of), ("cite", cite)], body)
+        ("duplicate-of", r.duplicate_of), ("cite", cite), ("voice", r.voice),
+        ("voice-label", voice_label(r, doc) if r.voice else "")], body)
 
 
 def source_block(doc: SourceDoc, order: int) -> str:
@@ -223,31 +226,54 @@ def duty_pages(tags: dict[str, list[str]]) -> dict[str, str]:
 # --------------------------------------------------------------------------- glossary
 
 
+def _letter(term: str) -> str:
+    first = term.strip()[:1].upper()
+    return first if "A" <= first <= "Z" else "0–9"
+
+
+def glossary_az(letters: set[str]) -> str:
+    """The A–Z jump list: a link per letter that has terms, the other letters shown but not linked."""
+    cells = []
+    for letter in ["0–9", *map(chr, range(ord("A"), ord("Z") + 1))]:
+        if letter in letters:
+            slug = "0-9" if letter == "0–9" else letter.lower()
+            cells.append(f'<a href="#glossary-{slug}">{letter}</a>')
+        elif letter != "0–9":
+            cells.append(f'<span class="wtkb-az-none" title="No terms under {letter}">{letter}</span>')
+    return ("```{raw} html\n"
+            f'<nav class="wtkb-az d-print-none" aria-label="Glossary from A to Z">{"".join(cells)}</nav>\n```\n')
+
+
 def glossary_page() -> str:
     from wtkb.reference.glossary import load_glossary
 
     entries = load_glossary()
+    groups: dict[str, list] = {}
+    for e in entries:
+        groups.setdefault(_letter(e.term), []).append(e)
     lines = [header("src/wtkb/reference/data/glossary.yaml"), "# Glossary", "",
              "Acronyms and terms used around Working Together 2023, with what they mean in England after the "
              "2023 guidance. The definitions are ours. Topic pages link here; the Q&A search also uses the "
-             "listed alternative spellings to find the right paragraphs.", "",
-             ":::{glossary}", ":sorted:", ""]
+             "listed alternative spellings to find the right paragraphs.", "", glossary_az(set(groups))]
     terms = {e.term for e in entries}
-    for e in entries:
-        lines.append(e.term)
-        first = f"**{md(e.expansion)}.** " if e.expansion else ""
-        lines.append(f"  {first}{md(e.definition)}")
-        extra = []
-        if e.aliases:
-            extra.append("Also written: " + ", ".join(md(a) for a in e.aliases) + ".")
-        links = [f"{{term}}`{md(s)} <{s}>`" for s in e.see_also if s in terms]
-        if links:
-            extra.append("See also: " + ", ".join(links) + ".")
-        if extra:
-            lines += ["", "  " + " ".join(extra)]
-        lines.append("")
-    lines.append(":::")
-    return "\n".join(lines) + "\n"
+    for letter in sorted(groups, key=lambda x: (x != "0–9", x)):
+        slug = "0-9" if letter == "0–9" else letter.lower()
+        lines += [f"(glossary-{slug})=", f"## {letter}", "", ":::{glossary}", ":sorted:", ""]
+        for e in groups[letter]:
+            lines.append(e.term)
+            first = f"**{md(e.expansion)}.** " if e.expansion else ""
+            lines.append(f"  {first}{md(e.definition)}")
+            extra = []
+            if e.aliases:
+                extra.append("Also written: " + ", ".join(md(a) for a in e.aliases) + ".")
+            links = [f"{{term}}`{md(s)} <{s}>`" for s in e.see_also if s in terms]
+            if links:
+                extra.append("See also: " + ", ".join(links) + ".")
+            if extra:
+                lines += ["", "  " + " ".join(extra)]
+            lines.append("")
+        lines += [":::", ""]
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- consultation results
@@ -401,6 +427,7 @@ def tracker_page(corpus: Corpus) -> str:
 
 def generate(settings: Settings, corpus: Corpus) -> dict[str, str | bytes]:
     """Every generated file, path relative to book/ -> content (``.md`` added for pages)."""
+    from wtkb.book.reader_pages import LOCAL_PAGE, local_page, role_pages
     from wtkb.reference.duties import check_overrides, duty_backlinks
 
     check_overrides(corpus.records)
@@ -414,6 +441,8 @@ def generate(settings: Settings, corpus: Corpus) -> dict[str, str | bytes]:
     pages.update(source_pages(corpus, tags))
     pages.update(duty_pages(tags))
     pages["generated/glossary"] = glossary_page()
+    pages.update(role_pages(settings.root / BOOK))  # "Your role" and "Local procedures and contacts"
+    pages[LOCAL_PAGE] = local_page(settings)
     consultation, charts = consultation_page(corpus)
     pages["generated/consultation"] = consultation
     pages["generated/you-said-we-will"] = tracker_page(corpus)
@@ -472,13 +501,15 @@ def run_sphinx(settings: Settings, jobs: int = 1) -> None:
     # Sphinx 7.4 does not overwrite a static file already in its output: drop a changed wtkb.css or
     # wtkb.js so that the new one reaches the site on an incremental build too
     from wtkb.sphinx.events import STATIC
+    from wtkb.sphinx.pageinfo import page_info
 
     for f in STATIC.iterdir():
         built = cache / "html" / "_static" / f.name
         if built.is_file() and built.read_bytes() != f.read_bytes():
             built.unlink()  # wtkb.sphinx's env_version covers these files: every page is rewritten
     args = {"src": str(root / BOOK), "out": str(cache / "html"), "doctrees": str(cache / "doctrees"),
-            "config": str(root / "_config.yml"), "toc": str(root / "_toc.yml"), "jobs": jobs}
+            "config": str(root / "_config.yml"), "toc": str(root / "_toc.yml"), "jobs": jobs,
+            "page_info": page_info(reviewed=settings.content_date, feedback=settings.feedback_url)}
     env = dict(os.environ, PYTHONHASHSEED="0", NO_COLOR="1")
     # the child dies with its parent (PR_SET_PDEATHSIG, wtkb.procs.die_with_parent): a killed build leaves no Sphinx
     env["WTKB_BUILD_PARENT"] = str(os.getpid())
@@ -529,7 +560,8 @@ def _sphinx_main(args: dict) -> int:
 
     result = build_sphinx(
         args["src"], args["out"], doctreedir=args["doctrees"], noconfig=True, path_config=args["config"],
-        confoverrides={"external_toc_path": args["toc"], "latex_individualpages": False},
+        confoverrides={"external_toc_path": args["toc"], "latex_individualpages": False,
+                       "wtkb_page_info": args.get("page_info", {})},
         warningiserror=True, keep_going=True, quiet=True, jobs=args["jobs"])
     return result if isinstance(result, int) else 1
 

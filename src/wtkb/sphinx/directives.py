@@ -48,7 +48,8 @@ class WtkbRecord(SphinxDirective):
     Options: ``kind``, ``label``, ``document`` (required); ``duties`` and
     ``footnotes`` (space-separated IDs), ``attribution`` and ``caption``,
     ``duplicate-of``, ``cite`` (the case-record citation of the original document, which
-    "Copy citation" copies with the handbook permalink). A table's content is its rows as JSON.
+    "Copy citation" copies with the handbook permalink); ``voice`` and ``voice-label`` (whose
+    words these are, shown first). A table's content is its rows as JSON.
     """
 
     required_arguments = 1
@@ -63,6 +64,8 @@ class WtkbRecord(SphinxDirective):
         "caption": directives.unchanged,
         "duplicate-of": directives.unchanged,
         "cite": directives.unchanged,
+        "voice": directives.unchanged,
+        "voice-label": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -84,6 +87,9 @@ class WtkbRecord(SphinxDirective):
         document.ids[rid] = box
 
         meta = nodes.paragraph(classes=["wtkb-meta"])
+        if self.options.get("voice-label"):  # who is speaking: styled per voice by wtkb.css (.wtkb-voice-*)
+            meta += nodes.inline("", self.options["voice-label"],
+                                 classes=["wtkb-voice", f"wtkb-voice-{self.options.get('voice') or 'other'}"])
         link = nodes.reference("", "", refid=rid, classes=["wtkb-permalink"], reftitle="Permalink to this paragraph")
         link += nodes.inline("", label, classes=["wtkb-label"])
         meta += link

@@ -14,8 +14,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from wtkb.sphinx.nodes import wtkb_box
 
-ASK_FALLBACK = ("Asking a question needs JavaScript and the wtkb server. Start it with `make run` "
-                "(or `wtkb build` then `wtkb serve`) and open this page from http://127.0.0.1:8000/.")
+ASK_FALLBACK = ("Asking a question needs JavaScript and the handbook's answering service. Without them, "
+                "browse the topics and the sources or use the search box.")
 BRIEFING_SECTION = "Build a briefing pack"
 def _briefing_formats() -> tuple[tuple[str, str], ...]:
     """(value, label) of the form's format menu, from the one registry ``wtkb.briefing.render.FORMATS``."""
@@ -71,9 +71,8 @@ class WtkbBriefingForm(SphinxDirective):
 def briefing_form_nodes(topic: str) -> list[nodes.Node]:
     intro = nodes.paragraph("", "Slides, a one-page handout or editable Markdown built from this chapter for a "
                                 "training session: each point carries the citation it rests on, and the speaker "
-                                "notes hold the cited paragraphs. Building a pack needs the wtkb server (")
-    intro += nodes.literal("", "make run")
-    intro += nodes.Text(").")
+                                "notes hold the cited paragraphs. Building a pack needs the handbook's answering "
+                                "service.")
     box = wtkb_box(classes=["wtkb-briefing"])
     box += nodes.raw("", briefing_form_html(topic), format="html")
     return [intro, box]

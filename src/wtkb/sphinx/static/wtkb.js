@@ -104,10 +104,10 @@
 
   var MAX_QUESTION = 1000;
   /* a message: text, with {code: "..."} parts shown as code */
-  var NO_SERVER = ["Asking needs the wtkb server, and this copy of the handbook is being read without it " +
-    "(as plain files or from a static web host). To ask questions or build briefing packs, start the " +
-    "server from the project folder with ", { code: "make run" }, " (or ", { code: "wtkb build" },
-    " and then ", { code: "wtkb serve" }, ") and open ", { code: "http://127.0.0.1:8000/ask.html" }, "."];
+  var NO_SERVER = ["Asking questions and building briefing packs need this handbook's answering service, and " +
+    "this copy is being read without it. Everything else works: browse the topics, the duties register and " +
+    "the sources, or use the search box. If you expected to be able to ask, tell whoever runs this handbook " +
+    "for your organisation (the service is started with ", { code: "wtkb serve" }, ")."];
 
   function contentRoot() {
     var root = document.documentElement.getAttribute("data-content_root");
@@ -168,14 +168,39 @@
     node.className = "wtkb-status" + (kind ? " wtkb-status-" + kind : "");
   }
 
-  /* ---- answers ------------------------------------------------------------ */
+  /* ---- answers (Ask page / ask box block: voice labels, quoted-sentence links) ---------------- */
 
   var CITE = /\s*\[([A-Za-z0-9][A-Za-z0-9, -]*)\]/g;
+  var QUOTE_PARAM = "quote";  /* ?quote=START-END#record-id: the answer's sentence within the paragraph */
+
+  function squash(text) { return String(text || "").replace(/\s+/g, " ").trim(); }
+
+  /* the link to a cited paragraph; with a sentence, the link also names where that sentence is in it */
+  function citeHref(c, sentence) {
+    var url = new URL(citationUrl(c.url));
+    var para = squash(c.text), quoted = squash(sentence).replace(/^…/, "");
+    var at = quoted ? para.indexOf(quoted) : -1;
+    /* an answer may put whose words they are before the sentence ("Respondents' views: …") */
+    var lead = quoted.indexOf(": ");
+    if (at < 0 && lead > 0) { quoted = quoted.slice(lead + 2); at = para.indexOf(quoted); }
+    if (at >= 0) { url.search = "?" + QUOTE_PARAM + "=" + at + "-" + (at + quoted.length); }
+    return url.href;
+  }
+
+  /* "Government decision", "Summary of respondents' views", …: shown on every citation, when the API gives it */
+  function voiceLabel(c) {
+    if (!c.voice_label) { return null; }
+    var span = el("span", "wtkb-voice wtkb-voice-" + String(c.voice || "other").replace(/[^a-z-]/g, ""),
+      c.voice_label);
+    return span;
+  }
 
   function citationList(items, className) {
     var list = el("ol", className);
     items.forEach(function (c) {
       var li = el("li");
+      var voice = voiceLabel(c);
+      if (voice) { li.appendChild(voice); }
       var a = el("a", "wtkb-answer-cite", c.label);
       a.href = citationUrl(c.url);
       a.setAttribute("data-id", c.id);
@@ -201,7 +226,7 @@
     var text = String(data.answer || ""), last = 0, m;
     CITE.lastIndex = 0;
     while ((m = CITE.exec(text)) !== null) {
-      var sentence = text.slice(last, m.index).replace(/^\s+/, "");
+      var copied = text.slice(last, m.index).replace(/^\s+/, ""), sentence = copied;
       /* a list item copied without its lead-in ("we will:") starts mid-sentence: mark the cut */
       if (/^[a-z]/.test(sentence)) { sentence = "…" + sentence; }
       body.appendChild(document.createTextNode((last ? " " : "") + sentence + " "));
@@ -210,8 +235,9 @@
         if (n < 0) { return; }
         var c = data.citations[n];
         var a = el("a", "wtkb-answer-marker", "[" + (n + 1) + "]");
-        a.href = citationUrl(c.url);
-        a.setAttribute("aria-label", "source " + (n + 1) + ": " + c.label);
+        a.href = citeHref(c, copied);
+        a.setAttribute("aria-label", "source " + (n + 1) + ": " + (c.voice_label ? c.voice_label + ", " : "") +
+          c.label);
         body.appendChild(a);
       });
       last = CITE.lastIndex;
@@ -228,6 +254,90 @@
     }
     out.appendChild(el("p", "wtkb-answer-note", "Answer sentences are copied from the cited paragraphs; " +
       "read them in context before relying on them. Not legal advice."));
+  }
+
+  function answeredStatus(data) {
+    return data.supported ? "Answered from " + data.citations.length + " cited paragraph" +
+      (data.citations.length === 1 ? "." : "s.") : "The sources do not answer this question.";
+  }
+
+  /* ---- keeping an answer across Back (Ask page / ask box block) ----------------------------------
+     The question and the answer are kept in this page's own history entry (history.state): Back or
+     a reload shows them again; they are never put in the address, never sent anywhere, and they go
+     when the tab is closed. "Clear" removes them. */
+
+  function stateKey(form) { return "wtkbAsk" + form.getAttribute("data-ask-index"); }
+
+  function remember(form, question, data) {
+    form.classList.toggle("wtkb-has-answer", !!data);
+    if (!window.history || !history.replaceState) { return; }
+    var state = {};
+    var old = history.state;
+    if (old && typeof old === "object") { Object.keys(old).forEach(function (k) { state[k] = old[k]; }); }
+    if (data) { state[stateKey(form)] = { question: question, data: data }; } else { delete state[stateKey(form)]; }
+    try { history.replaceState(state, ""); } catch (e) { /* too large or not allowed: not kept */ }
+  }
+
+  function restore(form) {
+    var kept = window.history && history.state && history.state[stateKey(form)];
+    if (!kept || !kept.data) { return false; }
+    var out = form.parentNode.querySelector(".wtkb-answer");
+    form.querySelector("[name=question]").value = kept.question || "";
+    renderAnswer(out, kept.data);
+    setStatus(form.querySelector(".wtkb-status"), answeredStatus(kept.data), "done");
+    form.classList.add("wtkb-has-answer");
+    return true;
+  }
+
+  function clearAnswer(form) {
+    form.querySelector("[name=question]").value = "";
+    form.parentNode.querySelector(".wtkb-answer").textContent = "";
+    setStatus(form.querySelector(".wtkb-status"), "");
+    remember(form, "", null);
+    form.querySelector("[name=question]").focus();
+  }
+
+  /* ---- the quoted sentence on the page a citation leads to (Ask page / ask box block) ------------ */
+
+  function markQuoted() {
+    var m = new RegExp("[?&]" + QUOTE_PARAM + "=(\\d+)-(\\d+)").exec(window.location.search);
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var record = m && id ? document.getElementById(id) : null;
+    var textNode = record ? record.querySelector(".wtkb-text") : null;
+    if (!textNode) { return; }
+    var start = parseInt(m[1], 10), end = parseInt(m[2], 10);
+    /* walk the paragraph's text (not its footnote markers), counting characters as the answer did:
+       runs of white space count as one, leading white space not at all */
+    var walker = document.createTreeWalker(textNode, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) { return n.parentNode.closest(".wtkb-fnmark") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT; }
+    });
+    var pos = 0, prevSpace = true, pieces = [], node;
+    while (pos < end && (node = walker.nextNode())) {
+      var s = node.nodeValue, from = -1, to = -1;
+      for (var i = 0; i < s.length && pos < end; i++) {
+        var space = /\s/.test(s[i]);
+        if (space && prevSpace) { continue; }
+        prevSpace = space;
+        if (pos >= start) { if (from < 0) { from = i; } to = i + 1; }
+        pos += 1;
+      }
+      if (from >= 0) { pieces.push({ node: node, from: from, to: to }); }
+    }
+    if (pos < end || !pieces.length) { return; }  /* the paragraph changed since the answer: no sentence */
+    pieces.forEach(function (p, i) {
+      var range = document.createRange();
+      range.setStart(p.node, p.from);
+      range.setEnd(p.node, p.to);
+      range.surroundContents(el("mark", "wtkb-quoted" + (i === 0 ? " wtkb-quoted-first" : "")));
+    });
+    record.classList.add("wtkb-has-quoted");
+    /* a long paragraph: once the browser has scrolled to it, bring the quoted sentence on screen too */
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        var first = record.querySelector("mark.wtkb-quoted"), box = first.getBoundingClientRect();
+        if (box.top < 0 || box.bottom > window.innerHeight) { first.scrollIntoView({ block: "center" }); }
+      }, 50);
+    });
   }
 
   function ask(form) {
@@ -251,8 +361,8 @@
         if (!r.ok) { return problem(r).then(function (msg) { setStatus(status, "Could not ask: " + msg, "error"); }); }
         return r.json().then(function (data) {
           renderAnswer(out, data);
-          setStatus(status, data.supported ? "Answered from " + data.citations.length + " cited paragraph" +
-            (data.citations.length === 1 ? "." : "s.") : "The sources do not answer this question.", "done");
+          setStatus(status, answeredStatus(data), "done");
+          remember(form, question, data);
         });
       });
     }).catch(function () {
@@ -266,6 +376,7 @@
     var id = "wtkb-q-" + askCount;
     var form = el("form", "wtkb-ask-form" + (compact ? " wtkb-ask-compact" : ""));
     form.setAttribute("novalidate", "");
+    form.setAttribute("data-ask-index", String(askCount));
     var label = el("label", null, compact ? "Ask the handbook a question" : "Your question");
     label.setAttribute("for", id);
     var input = el(compact ? "input" : "textarea");
@@ -279,7 +390,14 @@
     button.type = "submit";
     var row = el("div", "wtkb-ask-row");
     row.appendChild(input);
-    row.appendChild(button);
+    var buttons = el("div", "wtkb-ask-buttons");
+    buttons.appendChild(button);
+    var clear = el("button", "wtkb-button wtkb-button-secondary", "Clear");
+    clear.type = "button";
+    clear.setAttribute("aria-label", "Clear the question and the answer");
+    clear.addEventListener("click", function () { clearAnswer(form); });
+    buttons.appendChild(clear);
+    row.appendChild(buttons);
     form.appendChild(label);
     form.appendChild(row);
     form.appendChild(el("p", "wtkb-ask-privacy", "Do not include names or details that identify a child or family."));
@@ -307,11 +425,12 @@
     var form = askForm(false);
     mount.appendChild(form);
     mount.appendChild(answerArea());
+    restore(form);
     var status = form.querySelector(".wtkb-status");
     checkServer().then(function (server) {
       if (!server.ok) {
         mount.classList.add("wtkb-no-server");
-        setStatus(status, server.message, "error");
+        if (!status.textContent) { setStatus(status, server.message, "error"); }
       } else {
         mount.classList.add("wtkb-server-ok");
       }
@@ -323,9 +442,11 @@
     if (!article || document.querySelector(".wtkb-ask-page")) { return; }
     var box = el("aside", "wtkb-askbox d-print-none");
     box.setAttribute("aria-label", "Ask the handbook");
-    box.appendChild(askForm(true));
+    var form = askForm(true);
+    box.appendChild(form);
     box.appendChild(answerArea());
     article.appendChild(box);
+    restore(form);
   }
 
   /* ---- briefing packs ------------------------------------------------------- */
@@ -457,6 +578,7 @@
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table.wtkb-sortable"), makeSortable);
     repairTheme();
+    markQuoted();
     repairToggles();
     cleanSearchSnippets();
     Array.prototype.forEach.call(document.querySelectorAll(".wtkb-ask-page"), initAskPage);
