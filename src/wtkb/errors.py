@@ -32,3 +32,7 @@ class SourceError(WtkbError):
 
 class IndexError_(WtkbError):
     """The retrieval index is missing, stale or unreadable."""
+
+
+class InputError(WtkbError):
+    """A request's text cannot be processed (e.g. it holds a lone surrogate); only that request fails."""

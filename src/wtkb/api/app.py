@@ -29,10 +29,12 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wtkb.api.security import install as install_security
 from wtkb.errors import WtkbError
 from wtkb.models import Record
 from wtkb.qa import QA, Answer, Citation
 from wtkb.settings import Settings, get_settings
+from wtkb.text import TEXT_RULE, bad_character
 
 log = logging.getLogger("wtkb.api")
 access = logging.getLogger("wtkb.access")
@@ -198,6 +200,8 @@ async def get_qa(state: Annotated[AppState, Depends(get_state)]) -> QA:
 
 
 def _check_text(text: str, what: str, settings: Settings) -> str:
+    if bad_character(text):  # e.g. a lone surrogate: refused here, so it never reaches a shared batch
+        raise HTTPException(422, f"{what} cannot be read: {bad_character(text)}; send {TEXT_RULE}")
     if not text.strip():
         raise HTTPException(422, f"{what} is empty: send some words, e.g. \"who decides the lead practitioner?\"")
     if len(text) > settings.max_question_chars:
@@ -420,6 +424,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(body, status_code=200 if qa else 503)
 
     app.mount("/", handbook, name="handbook")
+    install_security(app, settings)  # headers, CORS, Allow on 405 (wtkb.api.security)
     return app
 
 

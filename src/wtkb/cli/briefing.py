@@ -11,6 +11,7 @@ from rich.console import Console
 from wtkb.atomic import write_file
 from wtkb.errors import WtkbError
 from wtkb.settings import get_settings
+from wtkb.text import TEXT_RULE, bad_character
 
 err = Console(stderr=True)
 
@@ -79,6 +80,9 @@ def briefing(
         if not topic or not topic.strip():
             raise BriefingError("no topic given", 'name one: wtkb briefing --topic "lead practitioner" -o pack.pptx '
                                                   "(wtkb briefing --list shows the built-in topics)")
+        for what, text in (("topic", topic), ("audience", audience or "")):
+            if bad_character(text):
+                raise BriefingError(f"the {what} cannot be used: {bad_character(text)}", f"retype it; {TEXT_RULE}")
         if output is None:
             raise BriefingError("no output file given", "add -o FILE, e.g. -o pack.pptx (or .md, .html)")
         kind = _format_for(fmt, output)

@@ -22,13 +22,10 @@ from wtkb.corpus import Corpus, build_corpus
 from wtkb.errors import IndexError_, WtkbError
 from wtkb.index import (
     BUILD_HINT,
-    PARAGRAPHS,
-    SENTENCES,
     IndexMeta,
     check_meta,
-    chroma_client,
     load_model,
-    release_chroma,
+    read_vectors,
 )
 from wtkb.models import Record
 from wtkb.reference.glossary import GlossaryEntry, load_glossary
@@ -189,14 +186,7 @@ class Retriever:
     # -- loading ------------------------------------------------------------------------------
 
     def _load_vectors(self, index: Path, pos: dict[str, int]) -> None:
-        client = chroma_client(index / "chroma")
-        try:
-            paras = client.get_collection(PARAGRAPHS).get(include=["embeddings"])
-            sents = client.get_collection(SENTENCES).get(include=["embeddings", "metadatas"])
-        except Exception as exc:  # noqa: BLE001 - any Chroma failure means the same thing to the user
-            raise IndexError_(f"the vector store in {index / 'chroma'} cannot be read ({exc})", BUILD_HINT) from exc
-        finally:
-            release_chroma(client)  # everything needed is now in memory; a rebuild may replace the folder
+        paras, sents = read_vectors(self.settings, self.meta, index)  # embedded, or a Chroma server
         if len(paras["ids"]) != len(self.records) or any(i not in pos for i in paras["ids"]):
             raise IndexError_("the vector store does not match the corpus", BUILD_HINT)
         order = np.array([pos[i] for i in paras["ids"]])
