@@ -30,9 +30,28 @@ class SourceError(WtkbError):
     """A source document or the manifest is missing, unreadable or malformed."""
 
 
-class IndexError_(WtkbError):
-    """The retrieval index is missing, stale or unreadable."""
+class IndexUnavailable(WtkbError):
+    """The retrieval index is missing, stale, unreadable or of the wrong shape (the API answers 503)."""
 
 
-class InputError(WtkbError):
-    """A request's text cannot be processed (e.g. it holds a lone surrogate); only that request fails."""
+IndexError_ = IndexUnavailable  # the old name, kept while other stages still import it
+
+
+class NotFound(WtkbError):
+    """The thing asked for (a paragraph, a duty) does not exist (the API answers 404)."""
+
+
+class InvalidRequest(WtkbError):
+    """A request that can be fixed by the person sending it (the API answers 422)."""
+
+
+class UnsupportedMediaType(InvalidRequest):
+    """A request body in a format the API does not take (the API answers 415)."""
+
+
+class BuildError(WtkbError):
+    """A build could not write its output (full disk, read-only folder) or another build is running."""
+
+
+class InputError(InvalidRequest):
+    """A request's text cannot be processed (e.g. it holds a lone surrogate); only that request fails (422)."""

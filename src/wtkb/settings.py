@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # No network at run time: the embedding model comes from site-packages, Chroma sends no telemetry.
@@ -36,8 +36,17 @@ class Settings(BaseSettings):
     index_dir: Path | None = Field(None, description="Retrieval index folder; default <root>/index.")
     host: str = "127.0.0.1"
     port: int = 8000
-    base_url: str = Field("/", description="Where the handbook is served, for citation links.")
+    base_url: str = Field("/", description="The site's public address, for every link (Ask page, API citations, "
+                                           "packs): / , a path prefix such as /wtkb/ behind a proxy, or a full "
+                                           "URL such as https://host/wtkb/. Never taken from request headers.")
     max_question_chars: int = Field(1000, description="Longest question accepted, in characters.")
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest request body; a longer one (chunked "
+                                                                "included) gets 413 before it is read in full.")
+    timeout_keep_alive: int = Field(5, ge=1, description="Seconds an idle keep-alive connection is kept open.")
+    timeout_request: float = Field(10.0, gt=0, description="Seconds a client has to send a whole request "
+                                                           "(headers and body); slower ones are closed.")
+    briefing_workers: int = Field(1, ge=1, le=8, description="Threads that build briefing packs, apart from "
+                                                             "the ones that answer /ask.")
     log_questions: bool = Field(False, description="Operator opt-in: log question text. Off by default.")
     llm_mode: str = Field("off", description="'off' (extractive), 'openai' (OpenAI-compatible) or 'ollama'.")
     llm_base_url: str | None = None
@@ -49,6 +58,20 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", description="Origins allowed to call the API from a browser (CORS), "
                                               "comma-separated, e.g. https://intranet.example.org; empty = CORS off.")
     torch_threads: int | None = Field(None, ge=1, description="Torch threads per API worker (with --workers > 1).")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        from wtkb.urls import normalise_base
+
+        return normalise_base(value)
+
+    @property
+    def public_base(self) -> str:
+        """A full URL of the site, for links in files that leave the server (briefing packs)."""
+        from wtkb.urls import absolute_base
+
+        return absolute_base(self.base_url, self.host, self.port)
 
     @property
     def cors_origin_list(self) -> list[str]:

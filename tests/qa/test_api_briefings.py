@@ -25,10 +25,12 @@ def test_topics_are_the_handbook_topic_chapters(client, qa_settings):
                      "url": "/topics/01-lead-practitioner.html"}
 
 
-def test_pptx_pack_is_an_attachment_that_opens(client):
+def test_pptx_pack_is_an_attachment_that_opens(client, qa_settings):
     from pptx import Presentation
 
-    r = client.post("/briefings", json={"topic": "lead practitioner", "audience": "education DSLs"})
+    # a forged Host header changes no link: pack links come from the settings only
+    r = client.post("/briefings", json={"topic": "lead practitioner", "audience": "education DSLs"},
+                    headers={"Host": "phish.example.com"})
     assert r.status_code == 200
     assert r.headers["content-type"] == PPTX
     assert r.headers["content-disposition"] == 'attachment; filename="wtkb-briefing-01-lead-practitioner.pptx"'
@@ -36,8 +38,10 @@ def test_pptx_pack_is_an_attachment_that_opens(client):
     assert int(r.headers["x-wtkb-slides"]) == len(deck.slides)
     assert deck.slides[0].shapes.title.text == "Who can be the lead practitioner"
     notes = "\n".join(s.notes_slide.notes_text_frame.text for s in deck.slides if s.has_notes_slide)
-    # links in the notes point at the server that built the pack, so they work from the file
-    assert "http://testserver/sources/cr2023/15-section-3-help-and-support.html#" in notes
+    # links in the notes are absolute, at the configured public address, so they work from the file
+    assert qa_settings.public_base == "http://127.0.0.1:8000/"
+    assert "http://127.0.0.1:8000/sources/cr2023/15-section-3-help-and-support.html#" in notes
+    assert "phish" not in notes and "testserver" not in notes
 
 
 @pytest.mark.parametrize(("fmt", "media", "suffix"), [("md", "text/markdown", ".md"), ("html", "text/html", ".html")])

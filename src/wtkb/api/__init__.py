@@ -1,20 +1,20 @@
-"""The HTTP API (FastAPI): ``create_app`` and its parts."""
+"""The HTTP API (FastAPI): ``create_app`` and its parts (see :mod:`wtkb.api.app`)."""
 
-from wtkb.api.app import (  # noqa: F401 (re-exported)
+from wtkb.api.app import create_app
+from wtkb.api.handbook import Handbook
+from wtkb.api.schemas import (
     BRIEFING_FORMATS,
-    MAX_BODY_BYTES,
     SEARCH_K_MAX,
     TOP_K_MAX,
-    AppState,
     AskRequest,
     BriefingRequest,
     BriefingTopic,
-    Handbook,
     Health,
     Paragraph,
     Problem,
     SearchResults,
-    access,
-    create_app,
-    log,
 )
+from wtkb.api.state import AppState
+
+__all__ = ["BRIEFING_FORMATS", "SEARCH_K_MAX", "TOP_K_MAX", "AppState", "AskRequest", "BriefingRequest",
+           "BriefingTopic", "Handbook", "Health", "Paragraph", "Problem", "SearchResults", "create_app"]

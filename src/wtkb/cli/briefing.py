@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from wtkb.atomic import write_file
+from wtkb.cli.app import fail
 from wtkb.errors import WtkbError
 from wtkb.settings import get_settings
 from wtkb.text import TEXT_RULE, bad_character
@@ -16,18 +17,9 @@ from wtkb.text import TEXT_RULE, bad_character
 err = Console(stderr=True)
 
 
-def _fail(exc: WtkbError) -> None:
-    """What is wrong and what to do, then exit 2: the one error path of the CLI (`wtkb.cli.fail`)."""
-    from wtkb.cli import fail
-
-    fail(exc)
-
-
 def _default_base(settings) -> str:
     """Links in a file must be absolute to work once it is opened elsewhere: the local server by default."""
-    if settings.base_url.startswith(("http://", "https://")):
-        return settings.base_url
-    return f"http://{settings.host}:{settings.port}{settings.base_url if settings.base_url.startswith('/') else '/'}"
+    return settings.public_base  # the one addressing model (wtkb.urls.absolute_base)
 
 
 def _format_for(fmt: str | None, output: Path) -> str:
@@ -106,7 +98,7 @@ def briefing(
             write_file(handout, page)
             wrote.append((handout, "html", page))
     except WtkbError as exc:
-        _fail(exc)
+        fail(exc)
         return
     took = time.perf_counter() - start
     how = "from the handbook chapter" if pack.topic else "retrieved from the sources"

@@ -7,23 +7,14 @@ import json
 import sys
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from wtkb.cli.app import err, fail, out
 from wtkb.errors import WtkbError
 from wtkb.settings import get_settings
 from wtkb.text import TEXT_RULE, bad_character
-
-err = Console(stderr=True)
-out = Console()
-
-
-def _fail(exc: WtkbError) -> None:
-    from wtkb.cli import fail
-
-    fail(exc)
 
 
 def _load():
@@ -56,19 +47,19 @@ def ask(
     """Answer a question from the sources, citing paragraph IDs (no LLM unless WTKB_LLM_MODE is set)."""
     settings = get_settings()
     if jsonl and question:
-        _fail(WtkbError("--jsonl reads questions from stdin, not the command line",
+        fail(WtkbError("--jsonl reads questions from stdin, not the command line",
                         "drop the question argument, or drop --jsonl"))
     if not jsonl:
         if question is None:
-            _fail(WtkbError("no question given", 'ask one in quotes: wtkb ask "who decides the lead practitioner?"'))
+            fail(WtkbError("no question given", 'ask one in quotes: wtkb ask "who decides the lead practitioner?"'))
         problem = _check(question, settings.max_question_chars)
         if problem:
-            _fail(WtkbError(problem, "ask a question of up to "
+            fail(WtkbError(problem, "ask a question of up to "
                                      f"{settings.max_question_chars} characters, in quotes; {TEXT_RULE}"))
     try:
         qa = _load()
     except WtkbError as exc:
-        _fail(exc)
+        fail(exc)
         return
     if jsonl:
         # undecodable bytes become lone surrogates, refused per line by _check (not a crash for the whole run)

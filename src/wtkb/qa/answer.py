@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +24,9 @@ from wtkb.retrieve import YES_NO_Q, Hit, Retriever, Scores, is_yes_no
 from wtkb.settings import Settings
 from wtkb.text import heading_path, split_sentences, tokenize
 from wtkb.urls import record_url
+
+if TYPE_CHECKING:
+    from wtkb.reference.duties import Duty
 
 log = logging.getLogger("wtkb.qa")
 
@@ -142,6 +146,7 @@ class QA:
         self.config = config
         self.vocab = self.retriever.bm25.vocab_dict
         self._llm = None
+        self._duties: list[tuple[Duty, list[str]]] | None = None
         if settings.llm_mode != "off":
             from wtkb.qa.llm import make_llm
 
@@ -284,6 +289,37 @@ class QA:
                     take(x)
         picked.sort(key=lambda x: (x.hit.rank, x.start))
         return picked
+
+
+    # -- what the API and other faces read (public; the retriever's internals stay its own) ----
+
+    def record(self, record_id: str) -> Record | None:
+        """The corpus record with this ID, or None."""
+        return self.retriever.by_id.get(record_id)
+
+    def duties(self) -> list[tuple[Duty, list[str]]]:
+        """The duties register, each duty with the IDs of the records that concern it (computed once)."""
+        if self._duties is None:
+            from wtkb.reference.duties import duty_backlinks, load_duties
+
+            links = duty_backlinks(self.retriever.records)
+            self._duties = [(d, links.get(d.id, [])) for d in load_duties()]
+        return self._duties
+
+    def stats(self) -> dict[str, Any]:
+        """What the loaded index holds: corpus hash, model, counts (for /health)."""
+        r = self.retriever
+        return {"corpus_hash": r.meta.corpus_hash, "model": r.meta.model, "records": len(r.records),
+                "sentences": r.meta.sentences, "documents": len(r.corpus.sources),
+                "duplicates": sum(1 for x in r.records if x.duplicate_of)}
+
+    def query_text(self, question: str) -> str:
+        """The text embedded for ``question`` (to hand to a batcher that calls :meth:`vectors_for`)."""
+        return self.retriever.query_text(question)
+
+    def vectors_for(self, texts: list[str]) -> list:
+        """Embed and score ``texts`` on the calling thread (the API's batcher thread)."""
+        return self.retriever.vectors_for(texts)
 
 
 def _aux(question: str) -> str:
