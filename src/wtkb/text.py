@@ -102,7 +102,7 @@ _BAD = re.compile(f"[{_BAD_CLASS}]")
 TEXT_PATTERN = f"^[^{_BAD_CLASS}]*$"
 # ... and a text that must have words: at least one character that is not white space
 WORDS_PATTERN = rf"^[^{_BAD_CLASS}]*[^\s{_BAD_CLASS}][^{_BAD_CLASS}]*$"
-TEXT_RULE = ("text must be valid Unicode without control characters (no lone surrogates such as \\ud800, "
+TEXT_RULE = ("valid Unicode text without control characters (no lone surrogates such as \\ud800, "
              "no NUL or other control characters except tab and newline)")
 
 
@@ -115,3 +115,9 @@ def bad_character(text: str) -> str | None:
     kind = "a lone surrogate (not valid Unicode; it cannot be encoded as UTF-8)" if 0xD800 <= cp <= 0xDFFF \
         else "a control character"
     return f"character {m.start() + 1} is U+{cp:04X}, {kind}"
+
+
+def unreadable(value: object) -> str:
+    """A message for text that cannot be taken: which character and where, and what to send instead."""
+    problem = bad_character(value) if isinstance(value, str) else None
+    return f"{problem or 'it is not valid Unicode text'}; send {TEXT_RULE}"

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from wtkb.models import Record
 from wtkb.qa import Citation
-from wtkb.text import TEXT_PATTERN, TEXT_RULE, WORDS_PATTERN, bad_character
+from wtkb.text import TEXT_PATTERN, TEXT_RULE, WORDS_PATTERN, bad_character, unreadable
 
 TOP_K_MAX = 20
 SEARCH_K_MAX = 50
@@ -23,7 +23,7 @@ def readable(text: str | None) -> str | None:
     """Refuse text the edge cannot take (lone surrogates, control characters): 422 naming the character."""
     problem = bad_character(text) if isinstance(text, str) else None
     if problem:
-        raise PydanticCustomError("text_unreadable", "{problem}; send " + TEXT_RULE, {"problem": problem})
+        raise PydanticCustomError("text_unreadable", "cannot be read: {problem}", {"problem": unreadable(text)})
     return text
 
 
@@ -156,7 +156,7 @@ def clean_text(text: str, what: str, limit: int) -> str:
     from wtkb.errors import InputError, InvalidRequest
 
     if bad_character(text):  # e.g. a lone surrogate: refused here, so it never reaches a shared batch
-        raise InputError(f"{what} cannot be read: {bad_character(text)}", f"send {TEXT_RULE}")
+        raise InputError(f"{what} cannot be read: {bad_character(text)}", f"send {TEXT_RULE}")  # as unreadable()
     if not text.strip():
         raise InvalidRequest(f"{what} is empty", "send some words, e.g. \"who decides the lead practitioner?\"")
     if len(text) > limit:

@@ -22,8 +22,6 @@ import re
 from collections import OrderedDict
 from typing import Any
 
-from starlette.routing import Match, Route
-
 from wtkb.settings import Settings
 
 COMMON = (
@@ -50,13 +48,23 @@ def html_csp(body: bytes) -> str:
 
 
 def allowed_methods(app, scope: dict[str, Any]) -> str:
-    """The methods the route at this path takes (the handbook's GET, HEAD when no API route matches)."""
+    """The methods the contract (the OpenAPI paths) gives this path; the handbook's GET, HEAD otherwise.
+
+    GET implies HEAD (the guard answers HEAD wherever GET is served).
+    """
+    table = getattr(app.state, "wtkb_allow", None)
+    if table is None:
+        table = [(re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"),
+                  {m.upper() for m in ops})
+                 for path, ops in app.openapi().get("paths", {}).items()]
+        app.state.wtkb_allow = table
+    path = scope.get("path", "")
     methods: set[str] = set()
-    for route in app.router.routes:
-        if isinstance(route, Route) and route.methods:
-            match, _ = route.matches({**scope, "method": next(iter(route.methods))})
-            if match == Match.FULL:
-                methods |= route.methods
+    for pattern, ms in table:
+        if pattern.match(path):
+            methods |= ms
+    if "GET" in methods:
+        methods.add("HEAD")
     return ", ".join(sorted(methods)) if methods else HANDBOOK_METHODS
 
 

@@ -74,7 +74,7 @@ def briefing(
                                                   "(wtkb briefing --list shows the built-in topics)")
         for what, text in (("topic", topic), ("audience", audience or "")):
             if bad_character(text):
-                raise BriefingError(f"the {what} cannot be used: {bad_character(text)}", f"retype it; {TEXT_RULE}")
+                raise BriefingError(f"the {what} cannot be used: {bad_character(text)}", f"retype it as {TEXT_RULE}")
         if output is None:
             raise BriefingError("no output file given", "add -o FILE, e.g. -o pack.pptx (or .md, .html)")
         kind = _format_for(fmt, output)

@@ -55,7 +55,7 @@ def ask(
         problem = _check(question, settings.max_question_chars)
         if problem:
             fail(WtkbError(problem, "ask a question of up to "
-                                     f"{settings.max_question_chars} characters, in quotes; {TEXT_RULE}"))
+                                     f"{settings.max_question_chars} characters, in quotes, as {TEXT_RULE}"))
     try:
         qa = _load()
     except WtkbError as exc:
