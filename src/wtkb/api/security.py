@@ -20,6 +20,7 @@ import base64
 import hashlib
 import re
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from wtkb.settings import Settings
@@ -32,7 +33,8 @@ COMMON = (
 )
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 HTML_CSP = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+            "object-src 'none'; "
             "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
 MAX_HTML = 8 * 1024 * 1024  # pages larger than this are sent as they come, with the data CSP
@@ -107,6 +109,13 @@ class SecurityHeaders:
                 csp = html_csp(body) if size <= MAX_HTML else DATA_CSP
                 await send({**start, "headers": [*start["headers"], (b"content-security-policy", csp.encode())]})
                 await send({"type": "http.response.body", "body": body, "more_body": message.get("more_body", False)})
+                return
+            if message["type"] == "http.response.pathsend" and "start" in held:  # a server's zero-copy file send
+                body = Path(message["path"]).read_bytes()
+                start = held.pop("start")
+                await send({**start, "headers": [*start["headers"], (b"content-security-policy",
+                                                                     html_csp(body).encode())]})
+                await send({"type": "http.response.body", "body": body, "more_body": False})
                 return
             await send(message)
 
