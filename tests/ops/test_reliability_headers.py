@@ -31,6 +31,40 @@ def test_html_csp_allows_exactly_the_pages_inline_scripts():
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
 
 
+def test_headers_even_on_a_crash_and_405_allow_from_the_contract():
+    """A tiny app through the same middleware: a 500 from the catch-all still carries every header."""
+    from fastapi import FastAPI
+    from fastapi.responses import HTMLResponse
+    from fastapi.testclient import TestClient
+
+    from wtkb.api import security
+
+    app = FastAPI()
+
+    @app.get("/boom")
+    async def boom():
+        raise RuntimeError("crash")
+
+    @app.get("/page", response_class=HTMLResponse)
+    async def page():
+        return "<html><script>go()</script></html>"
+
+    @app.post("/thing/{tid}")
+    async def thing(tid: str):
+        return {"tid": tid}
+
+    security.install(app, Settings(root=ROOT))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/boom")
+        assert r.status_code == 500 and all(r.headers.get(k) == v for k, v in COMMON.items())
+        assert r.headers["content-security-policy"] == DATA_CSP
+        p = c.get("/page")
+        assert _sha(b"go()") in p.headers["content-security-policy"]
+        assert c.head("/page").headers["x-frame-options"] == "DENY"
+        r = c.get("/thing/x")
+        assert r.status_code == 405 and r.headers["allow"] == "POST"
+
+
 # ---- the real app: API and handbook ----------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -53,9 +87,7 @@ def client(app_settings):
         yield c
 
 
-pytestmark = pytest.mark.slow
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("method, path, status", [
     ("GET", "/health", 200), ("GET", "/search?q=early+help", 200), ("GET", "/paragraphs/nope", 404),
     ("POST", "/ask", 422), ("GET", "/ask", 405), ("PUT", "/ask", 405), ("DELETE", "/search", 405),
@@ -77,6 +109,7 @@ def test_every_response_carries_the_security_headers(client, method, path, statu
         assert r.headers.get("allow"), "a 405 must say which methods are allowed"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method, path, allow", [
     ("PUT", "/ask", "POST"), ("PATCH", "/ask", "POST"), ("DELETE", "/search", "GET"), ("POST", "/health", "GET"),
     ("PUT", "/paragraphs/x", "GET"), ("POST", "/index.html", "GET, HEAD"), ("DELETE", "/briefings", "GET, POST"),
@@ -86,6 +119,7 @@ def test_405_names_the_allowed_methods(client, method, path, allow):
     assert r.status_code == 405 and r.headers["allow"] == allow
 
 
+@pytest.mark.slow
 def test_handbook_page_csp_hashes_its_inline_scripts(client, site):
     body = (site.html / "index.html").read_bytes()
     r = client.get("/")
@@ -93,6 +127,7 @@ def test_handbook_page_csp_hashes_its_inline_scripts(client, site):
     assert r.headers["content-security-policy"] == html_csp(body)
 
 
+@pytest.mark.slow
 def test_cors_is_off_by_default(client):
     r = client.get("/health", headers={"Origin": FOREIGN})
     assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
@@ -100,6 +135,7 @@ def test_cors_is_off_by_default(client):
     assert "access-control-allow-origin" not in pre.headers and pre.status_code == 405
 
 
+@pytest.mark.slow
 def test_cors_allows_only_the_configured_origins(app_settings):
     allowed = "https://intranet.example.org"
     with _client(app_settings.model_copy(update={"cors_origins": f"{allowed}, https://other.example"})) as c:
@@ -121,6 +157,7 @@ BROWSER_PAGES = ["index.html", "ask.html", "sources/cr2023/15-section-3-help-and
                  "generated/consultation.html", "generated/glossary.html", "topics/01-lead-practitioner.html"]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_handbook_scripts_run_under_the_csp_without_violations(app_settings, site):
     if not CHROMIUM.exists():
