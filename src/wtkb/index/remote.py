@@ -78,7 +78,8 @@ def publish(url: str, local_chroma: Path, names: tuple[str, ...]) -> Published:
     from wtkb.index.chroma import chroma_client, release_chroma
 
     server = server_client(url)
-    build = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    now = time.time_ns()  # sortable: the newest build sorts last (see switch)
+    build = time.strftime("%Y%m%d%H%M%S", time.gmtime(now // 10**9)) + f"{now % 10**9:09d}-{uuid.uuid4().hex[:6]}"
     target = {name: f"{PREFIX}{build}-{name}" for name in names}
     local = chroma_client(local_chroma)
     try:
