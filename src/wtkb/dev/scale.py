@@ -285,9 +285,11 @@ async def load(url: str, questions: list[str], clients: int, seconds: float, bad
 
 
 def _questions() -> list[str]:
+    """The evaluation questions (answerable and not) of this checkout, whatever WTKB_ROOT points at."""
     from wtkb.dev.evaluate import load_questions, questions_path
 
-    return [q.q for q in load_questions(questions_path(get_settings()))]
+    checkout = Settings(root=Path(__file__).resolve().parents[3])
+    return [q.q for q in load_questions(questions_path(checkout))]
 
 
 def serve_numbers(settings: Settings, questions: list[str], seconds: float, workers: tuple[int, ...],
@@ -418,8 +420,11 @@ def run_poison(args, say=print) -> dict:
     real = get_settings()
     with tempfile.TemporaryDirectory(prefix="wtkb-poison-") as tmp:
         s = Settings(root=real.root, build_dir=Path(tmp) / "_build", index_dir=Path(tmp) / "index")
-        say("building the index into a temporary folder…")
-        build_index(s, build_corpus(s.sources_dir))
+        if args.prebuilt:  # the index of WTKB_INDEX_DIR / WTKB_ROOT as it is
+            s = real
+        else:
+            say("building the index into a temporary folder…")
+            build_index(s, build_corpus(s.sources_dir))
         with api_server(s, workers=args.workers[0]) as srv:
             asyncio.run(load(srv.url, _questions(), 4, 2))
             r = asyncio.run(load(srv.url, _questions(), 16, args.seconds, bad_per_s=1))
@@ -436,6 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=None, help="each load run (default 10; --poison: 30)")
     ap.add_argument("--embed-limit", type=int, default=10, help="embed for real up to this factor")
     ap.add_argument("--poison", action="store_true", help="the poison-pill load instead of the growth table")
+    ap.add_argument("--prebuilt", action="store_true", help="--poison: serve the configured index, do not build one")
     ap.add_argument("--json", type=Path, default=None, help="results file (default _build/bench/scale.json)")
     args = ap.parse_args(argv)
     args.factors = [int(x) for x in args.factors.split(",")]
