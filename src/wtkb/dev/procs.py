@@ -85,7 +85,7 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def api_server(settings: Settings, workers: int = 1, timeout: float = 300, **env: str) -> Iterator[Proc]:
+def api_server(settings: Settings, workers: int = 1, timeout: float = 900, **env: str) -> Iterator[Proc]:
     """``wtkb serve --workers N`` on a free port, ready (``GET /health`` 200 from a loaded worker)."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="wtkb-api-", suffix=".log")[1])
