@@ -93,17 +93,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 # ---- text a request may carry ---------------------------------------------------------------
-# What the edge refuses (API and CLI): code points UTF-8 cannot encode (lone surrogates, e.g. a
-# JSON "\ud800") and the C0/C1 control characters other than tab, newline and carriage return.
-# The same rule is published in the OpenAPI schema as ``TEXT_PATTERN`` (Python ``re`` syntax,
-# ASCII-only source, which JSON Schema's ECMA dialect reads the same way).
-_BAD_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+# What the edge refuses (API and CLI): code points UTF-8 cannot encode, i.e. lone surrogates (a
+# JSON "\ud800", or undecodable bytes on the command line). Everything else that is valid Unicode
+# is taken (the tokenizer and the model cope with control characters). The same rule is published
+# in the OpenAPI schema as ``TEXT_PATTERN`` (Python ``re`` syntax, ASCII-only source, which JSON
+# Schema's ECMA dialect reads the same way).
+_BAD_CLASS = r"\ud800-\udfff"
 _BAD = re.compile(f"[{_BAD_CLASS}]")
 TEXT_PATTERN = f"^[^{_BAD_CLASS}]*$"
 # ... and a text that must have words: at least one character that is not white space
 WORDS_PATTERN = rf"^[^{_BAD_CLASS}]*[^\s{_BAD_CLASS}][^{_BAD_CLASS}]*$"
-TEXT_RULE = ("valid Unicode text without control characters (no lone surrogates such as \\ud800, "
-             "no NUL or other control characters except tab and newline)")
+TEXT_RULE = "valid Unicode text (no lone surrogates such as \\ud800: they cannot be encoded as UTF-8)"
 
 
 def bad_character(text: str) -> str | None:
@@ -111,10 +111,7 @@ def bad_character(text: str) -> str | None:
     m = _BAD.search(text)
     if m is None:
         return None
-    cp = ord(m.group())
-    kind = "a lone surrogate (not valid Unicode; it cannot be encoded as UTF-8)" if 0xD800 <= cp <= 0xDFFF \
-        else "a control character"
-    return f"character {m.start() + 1} is U+{cp:04X}, {kind}"
+    return f"character {m.start() + 1} is U+{ord(m.group()):04X}, a lone surrogate (not valid Unicode)"
 
 
 def unreadable(value: object) -> str:

@@ -82,7 +82,7 @@ MESSAGES = {
     "string_too_long": lambda f, e, p: f"'{f}' is too long: at most {e.get('ctx', {}).get('max_length')} characters",
     "string_type": lambda f, e, p: f"'{f}' must be a string",
     "string_unicode": lambda f, e, p: f"'{f}' cannot be read: {unreadable(e.get('input'))}",  # a lone surrogate
-    "text_unreadable": lambda f, e, p: f"'{f}' {e.get('msg')}",  # a control character (schemas.readable)
+    "text_unreadable": lambda f, e, p: f"'{f}' {e.get('msg')}",  # schemas.readable
     "int_type": lambda f, e, p: f"'{f}' must be a whole number",
     "int_parsing": lambda f, e, p: f"'{f}' must be a whole number",
     "int_from_float": lambda f, e, p: f"'{f}' must be a whole number",

@@ -20,7 +20,7 @@ TOPIC_CHARS = 200
 
 
 def readable(text: str | None) -> str | None:
-    """Refuse text the edge cannot take (lone surrogates, control characters): 422 naming the character."""
+    """Refuse text the edge cannot take (a lone surrogate): 422 naming the character and its position."""
     problem = bad_character(text) if isinstance(text, str) else None
     if problem:
         raise PydanticCustomError("text_unreadable", "cannot be read: {problem}", {"problem": unreadable(text)})

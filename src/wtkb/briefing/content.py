@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from wtkb.errors import WtkbError
+from wtkb.errors import NotFound, WtkbError
 from wtkb.models import Record, SourceDoc
 from wtkb.reference.consultation import Question, load_consultation
 from wtkb.settings import Settings
@@ -58,6 +58,10 @@ IN_SHORT = "in short"
 
 class BriefingError(WtkbError):
     """A briefing pack cannot be built (an uncovered topic, a malformed chapter, an unknown format)."""
+
+
+class UncoveredTopic(NotFound, BriefingError):
+    """The sources hold nothing on the topic: there is no pack to be had (the API answers 404, not 422)."""
 
 
 @dataclass(frozen=True)
@@ -735,7 +739,7 @@ def _assemble(title: str, topic: Topic | None, query: str, audience: str | None,
 
 def _uncovered(query: str, topics: list[Topic]) -> BriefingError:
     names = "; ".join(f"{t.slug.split('-', 1)[0]} {t.title}" for t in topics)
-    return BriefingError(f"the sources do not cover “{query}”, so there is nothing to brief on",
+    return UncoveredTopic(f"the sources do not cover “{query}”, so there is nothing to brief on",
                          f"choose a built-in topic (`wtkb briefing --list`): {names}; "
                          "or describe the topic in other words")
 

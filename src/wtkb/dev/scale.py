@@ -19,7 +19,7 @@ and the build time is the measured rest plus the embedding time extrapolated fro
 per-text cost of the 1x build. The table says so in its "build" column.
 
 Poison (``--poison``): 16 clients send good questions for 30 s while one bad request per second
-(a lone surrogate, a NUL, an unencodable topic) goes to /ask, /search or /briefings; it reports
+(a lone surrogate in a question or a topic, a blank query) goes to /ask, /search or /briefings; it reports
 the good requests that failed (expected: 0) and how the bad ones were answered (expected: 422).
 """
 
@@ -219,7 +219,7 @@ def percentile(xs: list[float], p: float) -> float:
 
 BAD_REQUESTS = [  # (method, path, raw JSON body or query): each must get a 422, alone
     ("POST", "/ask", b'{"question": "who chairs \\ud800 the partnership?"}'),
-    ("GET", "/search?q=who%20chairs%00%20it", b""),
+    ("GET", "/search?q=%20%20%20", b""),
     ("POST", "/briefings", b'{"topic": "lead \\udfff practitioner"}'),
     ("POST", "/ask", b'{"question": "   "}'),
 ]

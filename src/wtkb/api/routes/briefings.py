@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from wtkb.api.guard import require_json
-from wtkb.api.schemas import PROBLEMS, TOPIC_CHARS, BriefingRequest, BriefingTopic, clean_text
+from wtkb.api.schemas import PROBLEMS, TOPIC_CHARS, BriefingRequest, BriefingTopic, Problem, clean_text
 from wtkb.api.state import AppSettings, AppState, State
 from wtkb.errors import InvalidRequest
 from wtkb.urls import page_url
@@ -44,7 +44,7 @@ def _make(st: AppState, topic: str, audience: str | None, fmt: str) -> tuple[byt
              responses={200: {"description": "The pack: .pptx, .md or .html, as an attachment",
                               "content": {"application/vnd.openxmlformats-officedocument.presentationml."
                                           "presentation": {}, "text/markdown": {}, "text/html": {}}},
-                        **PROBLEMS})
+                        **PROBLEMS, 404: {"model": Problem, "description": "The sources do not cover that topic"}})
 async def briefing(body: BriefingRequest, st: State) -> Response:
     from wtkb.briefing.render import FORMATS
 
