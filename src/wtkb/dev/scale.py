@@ -391,7 +391,7 @@ def table(rows: list[dict], workers: list[int]) -> str:
                  f"{r['disk_mib']:.0f} MiB", f"{r['rss_mib']} MiB",
                  f"{r['one']['p50_ms']:.0f}/{r['one']['p95_ms']:.0f} ms",
                  f"{r['sixteen']['p50_ms']:.0f}/{r['sixteen']['p95_ms']:.0f} ms",
-                 *[f"{r['rps'].get(w, float('nan'))}" for w in workers],
+                 *[f"{r['rps'].get(w, r['rps'].get(str(w), float('nan')))}" for w in workers],  # str: from JSON
                  f"{r['numpy_ms']} ms ({r['vectors_mib']} MiB)", f"{r['hnsw_ms']} ms" if "hnsw_ms" in r else "—"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
