@@ -21,6 +21,9 @@ from wtkb.book import GENERATED_DIRS, build_book  # importing wtkb sets the offl
 from wtkb.corpus import Corpus, build_corpus
 from wtkb.settings import Settings
 
+# the Sphinx test fixtures (`app`, `make_app`, the `sphinx` marker) for tests/sphinx/
+pytest_plugins = "sphinx.testing.fixtures"
+
 ROOT = Path(__file__).resolve().parents[1]
 # Debian's Chromium (`make browser` installs it), never a Playwright download; these flags work here
 CHROMIUM = Path("/usr/bin/chromium")

@@ -47,10 +47,11 @@ class SourceDoc:
     drop_from: str | None = None
     outline: tuple[OutlineRule, ...] = ()
     split_pages: bool = False
+    url: str | None = None  # the publication's public address, where known (manifest ``url``)
 
     def provenance(self) -> dict[str, Any]:
         keys = ("id", "title", "short_title", "publisher", "author", "date", "date_note", "kind",
-                "licence", "file", "sha256", "description")
+                "licence", "file", "sha256", "description", "url")
         return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 
 

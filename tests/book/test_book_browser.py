@@ -64,16 +64,20 @@ def test_no_horizontal_overflow(open_page, site, path, width):
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_copy_citation_copies_label_and_link(open_page, served, site, width):
+def test_copy_citation_copies_the_originals_citation_and_the_permalink(open_page, served, site, width):
     rid = "cr2023-support-under-section-17-p1"
     path = "sources/cr2023/15-section-3-help-and-support.html"
     page = open_page(f"{path}#{rid}", width)
     button = page.locator(f"#{rid} button.wtkb-cite")
     assert button.is_visible()
     button.click()
-    expected = f"{site.corpus.by_id[rid].label} — {served}{path}#{rid}"
     page.wait_for_function("b => b.getAttribute('data-citation') !== null", arg=button.element_handle())
-    assert button.get_attribute("data-citation") == expected
+    copied = button.get_attribute("data-citation")
+    # publisher, date, the document's title, its section heading, the printed page, the original, the permalink
+    assert copied.startswith("HM Government (Dec 2023) Changes to statutory guidance: Working Together")
+    assert "‘Support under section 17 of the Children Act 1989’, pp. 42–44." in copied
+    assert "https://www.gov.uk/government/consultations/" in copied
+    assert copied.endswith(f" Handbook: {served}{path}#{rid}")
     assert button.inner_text() in ("Copied", "Copy failed: select the link instead")
     assert page.locator("button.wtkb-cite").count() == len(
         [r for r in site.corpus.records if r.page == path[:-5]])

@@ -6,7 +6,6 @@ import html
 import json
 import posixpath
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -124,14 +123,15 @@ def test_register_counts_come_from_the_backlinks(site):
         rows[duty] = int(re.findall(r"<td><p>(\d+)</p></td>", row)[-1])
     assert rows == counts
     s44 = (site.html / "duties/ca1989-s44.html").read_text(encoding="utf-8")
-    assert "None of the 5 sources discusses this provision" in s44
+    assert "None of the 5 sources quotes or discusses this provision" in s44  # and says where it fits instead
+    assert "https://www.legislation.gov.uk/ukpga/1989/41/section/44" in s44
 
 
 def test_glossary_terms_are_linkable(site):
     html = (site.html / "generated/glossary.html").read_text(encoding="utf-8")
     assert 'id="term-LSP"' in html
-    using = (site.html / "using.html").read_text(encoding="utf-8")
-    assert "glossary.html#term-LSP" in using
+    home = (site.html / "index.html").read_text(encoding="utf-8")
+    assert "glossary.html#term-LSP" in home
 
 
 def test_consultation_page_has_accessible_charts(site):
@@ -176,12 +176,9 @@ def test_incremental_build_updates_collected_backlinks(project, corpus):
     page = project.root / "book/topics/zz-incremental.md"
     page.write_text("# Incremental test\n\nSee {duty}`ca2004-s11` and {para}`cr2023-fn12`.\n", encoding="utf-8")
     try:
-        t = time.perf_counter()
-        build_book(project, corpus)
-        took = time.perf_counter() - t
+        build_book(project, corpus)  # incremental: how fast is `make bench`'s business, not a test's
         duty = (project.html_dir / "duties/ca2004-s11.html").read_text(encoding="utf-8")
         assert "topics/zz-incremental.html" in duty and "Incremental test" in duty
-        assert took < 60
     finally:
         page.unlink()
     build_book(project, corpus)  # the page is purged from the store

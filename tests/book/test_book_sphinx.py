@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 from docutils import nodes
 
-from wtkb.sphinx import WtkbDomain, outdated
+from wtkb.sphinx.domain import WtkbDomain
+from wtkb.sphinx.events import outdated
 
 
 def domain() -> WtkbDomain:

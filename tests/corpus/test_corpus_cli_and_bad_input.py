@@ -145,3 +145,21 @@ def test_sixth_document_needs_only_file_and_entry(tmp_path, root, monkeypatch):
     recs = [json.loads(x) for x in out.splitlines()]
     note = [r for r in recs if r["document"] == "note2025"]
     assert [(r["id"], r["text"]) for r in note] == [("note2025-a-new-note-p1", "Practitioners should read this.")]
+
+
+def test_duplicated_manifest_entry_is_reported_at_its_own_line(tmp_path, root):
+    """A repeated entry names the line of the repeat, and the line of the first one."""
+    from wtkb.corpus.sources import load_manifest
+    from wtkb.errors import SourceError
+
+    src = make_sources(tmp_path, root)
+    text = (src / "manifest.yaml").read_text()
+    entry = text[text.index("  - id: devon2023"):]
+    entry = entry[: entry.index("\n  - id:", 1) + 1] if "\n  - id:" in entry[1:] else entry
+    (src / "manifest.yaml").write_text(text + entry)
+    first = text.splitlines().index("  - id: devon2023") + 1
+    repeat = len(text.splitlines()) + 1
+    with pytest.raises(SourceError) as err:
+        load_manifest(src)
+    assert err.value.line == repeat
+    assert f"also at line {first}" in err.value.what

@@ -103,25 +103,27 @@ def para_ref(rid: str, text: str | None = None) -> str:
 # --------------------------------------------------------------------------- source pages
 
 
-def record_block(r: Record, duties: list[str]) -> str:
+def record_block(r: Record, duties: list[str], doc: SourceDoc | None = None, cite: str = "") -> str:
     body = json.dumps(r.rows, ensure_ascii=False) if r.kind == "table" and r.rows else " ".join(r.text.split())
     if body.startswith((":", "---")):
         body = "\u200b" + body  # never read as directive options
     return directive("wtkb-record", r.id, [
         ("kind", r.kind), ("label", r.label), ("document", r.document), ("duties", " ".join(duties)),
         ("footnotes", " ".join(r.footnotes)), ("attribution", r.attribution), ("caption", r.caption),
-        ("duplicate-of", r.duplicate_of)], body)
+        ("duplicate-of", r.duplicate_of), ("cite", cite)], body)
 
 
 def source_block(doc: SourceDoc, order: int) -> str:
     return directive("wtkb-source", doc.id, [
         ("order", order), ("title", doc.title), ("short-title", doc.short_title), ("publisher", doc.publisher),
         ("author", doc.author), ("date", doc.date), ("date-note", doc.date_note), ("kind", doc.kind),
-        ("licence", doc.licence), ("file", doc.file), ("sha256", doc.sha256), ("description", doc.description)])
+        ("licence", doc.licence), ("file", doc.file), ("sha256", doc.sha256), ("description", doc.description),
+        ("url", doc.url)])
 
 
 def _records_page(title: str, records: list[Record], tags: dict[str, list[str]], skip: int, intro: str,
-                  doc_title: str = "") -> str:
+                  doc: SourceDoc | None = None, cites: dict[str, str] | None = None) -> str:
+    doc_title = doc.title if doc is not None else ""
     lines = [f"# {md(title)}", "", intro] if intro else [f"# {md(title)}", ""]
     current: tuple[str, ...] = ()
     for r in records:
@@ -135,15 +137,19 @@ def _records_page(title: str, records: list[Record], tags: dict[str, list[str]],
             for level in range(common, len(path)):
                 lines += [f"{'#' * (level + 2)} {md(path[level])}", ""]
             current = path
-        lines.append(record_block(r, tags.get(r.id, [])))
+        lines.append(record_block(r, tags.get(r.id, []), doc, (cites or {}).get(r.id, "")))
     return "\n".join(lines).rstrip() + "\n"
 
 
 def source_pages(corpus: Corpus, tags: dict[str, list[str]]) -> dict[str, str]:
     """Page path (relative to book/, without .md) -> MyST, for every source document."""
+    from wtkb.corpus.citation import citations, published, publisher_name
+    from wtkb.corpus.pages import document_locators
+
     pages: dict[str, str] = {}
     for order, doc in enumerate(corpus.sources):
         recs = [r for r in corpus.records if r.document == doc.id]
+        cites = citations(doc, recs, document_locators(doc, recs))
         by_page: dict[str, list[Record]] = {}
         for r in recs:
             by_page.setdefault(r.page, []).append(r)
@@ -157,14 +163,15 @@ def source_pages(corpus: Corpus, tags: dict[str, list[str]]) -> dict[str, str]:
                 "```{tableofcontents}", "```", ""])
             for page, prs in by_page.items():
                 title = prs[0].section[0] if prs[0].section else "Front matter"
+                original = f" [Read the original]({doc.url})." if doc.url else ""
                 intro = (f"*A section of {{doc}}`{md(doc.short_title)} <index>`: {md(doc.title)} "
-                         f"({md(doc.publisher)}, {md(doc.date)}). The text below is the source's own, quoted with "
-                         f"attribution.*\n")
-                pages[page] = head + _records_page(title, prs, tags, 1, intro)
+                         f"({md(publisher_name(doc.publisher))}, {md(published(doc.date))}). The text below is the "
+                         f"source's own, quoted with attribution.*{original}\n")
+                pages[page] = head + _records_page(title, prs, tags, 1, intro, doc, cites)
         else:
             for page, prs in by_page.items():
                 intro = f"*{md(doc.title)}*\n\n" + source_block(doc, order)
-                pages[page] = head + _records_page(doc.short_title, prs, tags, 0, intro, doc.title)
+                pages[page] = head + _records_page(doc.short_title, prs, tags, 0, intro, doc, cites)
     missing = {r.page for r in corpus.records} - set(pages)
     if missing:  # pragma: no cover - guarded by construction
         raise BookError(f"no page generated for {sorted(missing)}", "check corpus.page_for")
@@ -193,17 +200,22 @@ def duty_pages(tags: dict[str, list[str]]) -> dict[str, str]:
         "The summaries are ours and deliberately cautious. They are not the text of the law and not legal "
         "advice: check the Act itself before relying on a detail. Select a column heading to sort the table.", "",
         directive("duty-register"), ""])
+    discussed = {did for dids in tags.values() for did in dids}
     for order, d in enumerate(load_duties()):
+        name = f"{d.act}, {d.provision.split('(')[0].strip()}" if not d.provision.startswith("whole") else d.act
+        read = [f"- **Read it:** [{md(name)} on legislation.gov.uk]({d.url})"] if d.url else []
+        heading = "What the sources say about it" if d.id in discussed else "Where it fits"
         pages[duty_page(d.id)] = head + "\n".join([
             f"# {md(d.short_name)}", "", f"**{md(d.title)}**", "",
             directive("wtkb-duty", d.id, [("order", order), ("short", d.short_name), ("title", d.title),
-                                         ("act", d.act), ("provision", d.provision), ("binds", d.binds)]),
+                                         ("act", d.act), ("provision", d.provision), ("binds", d.binds),
+                                         ("url", d.url or "")]),
             f"- **Act:** {md(d.act)}",
             f"- **Provision:** {md(d.provision)}",
-            f"- **Who it binds:** {md(d.binds)}", "",
+            f"- **Who it binds:** {md(d.binds)}", *read, "",
             f"**What it requires, in summary.** {md(d.requires)}", "",
             "*Our summary, not the text of the law: check the Act before relying on it.*", "",
-            "## What the sources say about it", "",
+            f"## {heading}", "",
             directive("duty-backlinks", d.id), ""])
     return pages
 
@@ -459,7 +471,7 @@ def run_sphinx(settings: Settings, jobs: int = 1) -> None:
     cache = cache_dir(settings)
     # Sphinx 7.4 does not overwrite a static file already in its output: drop a changed wtkb.css or
     # wtkb.js so that the new one reaches the site on an incremental build too
-    from wtkb.sphinx import STATIC
+    from wtkb.sphinx.events import STATIC
 
     for f in STATIC.iterdir():
         built = cache / "html" / "_static" / f.name

@@ -139,14 +139,14 @@ def _starts_mid_sentence(text: str) -> bool:
     return bool(re.match(r"^(\(?[a-z0-9%£]|\([0-9])", text))
 
 
-def parse(doc: SourceDoc, text: str) -> Document:
-    """Parse one source into a :class:`Document` (sections of blocks, footnotes as blocks)."""
-    items = _lex(doc, text)
+def _split_footnotes(items: list[_Item]) -> tuple[list[_Item], list[tuple[_Item | None, _Item]]]:
+    """Pass 1: pull footnote bodies out of the text flow (they follow a '---' rule).
 
-    # 1. Pull footnote bodies out of the text flow (they follow a '---' rule);
-    #    list lines right after a footnote that ends with ':' belong to it.
+    List lines right after a footnote that ends with ':' belong to it. Each footnote is returned
+    with the flow item it follows, so its record lands right after that block.
+    """
     flow: list[_Item] = []
-    footnotes: list[tuple[_Item | None, _Item]] = []  # (flow item it follows, footnote)
+    footnotes: list[tuple[_Item | None, _Item]] = []
     in_notes = False
     for it in items:
         if it.type == "hr":
@@ -162,9 +162,15 @@ def parse(doc: SourceDoc, text: str) -> Document:
             continue
         in_notes = False
         flow.append(it)
+    return flow, footnotes
 
-    # 2. Rejoin paragraphs split by a page break: a text block that does not end a
-    #    sentence followed by a text block that starts mid-sentence.
+
+def _rejoin_pages(flow: list[_Item]) -> tuple[list[_Item], int]:
+    """Pass 2: rejoin paragraphs split by a page break.
+
+    A text block that does not end a sentence, followed by a text block that starts mid-sentence,
+    is one paragraph. Returns the flow and how many joins were made.
+    """
     joined: list[_Item] = []
     joins = 0
     for it in flow:
@@ -176,100 +182,140 @@ def parse(doc: SourceDoc, text: str) -> Document:
             joins += 1
             continue
         joined.append(it)
-    flow = joined
+    return joined, joins
 
-    # 3. Classify blocks and build sections.
-    sections: list[Section] = [Section(heading=None, level=0, line=1, path=())]
-    stack: list[tuple[int, str]] = []  # (level, heading)
-    last_top = ""
-    last_plain_level = 0
-    fn_after: dict[int, list[_Item]] = {}
-    for anchor, fn in footnotes:
-        fn_after.setdefault(id(anchor) if anchor is not None else 0, []).append(fn)
 
-    def emit_footnotes(anchor: _Item | None) -> None:
-        for fn in fn_after.pop(id(anchor) if anchor is not None else 0, []):
+def _quote_body(clean: str) -> tuple[str, str | None]:
+    """A quoted block's text without its quotation marks, and its trailing '[attribution]' if any."""
+    attr = None
+    body = clean
+    if m := ATTRIBUTION.search(clean):
+        attr = m.group(1).strip()
+        body = clean[: m.start()].strip()
+    body = body.rstrip(".,").strip()
+    if body and body[0] in OPEN_QUOTES and body[-1] in CLOSE_QUOTES:
+        body = body[1:-1].strip()
+    elif body and body[0] in OPEN_QUOTES:
+        body = body[1:].strip()
+    return body, attr
+
+
+def _is_quote(clean: str) -> bool:
+    return bool(clean) and clean[0] in OPEN_QUOTES and (
+        clean[-1] in CLOSE_QUOTES or bool(ATTRIBUTION.search(clean)) or clean.endswith(("”.", "”,")))
+
+
+class _Sections:
+    """Pass 3: classify the flow's blocks and build the section tree (one method per block kind)."""
+
+    def __init__(self, doc: SourceDoc, footnotes: list[tuple[_Item | None, _Item]]):
+        self.doc = doc
+        self.sections: list[Section] = [Section(heading=None, level=0, line=1, path=())]
+        self.stack: list[tuple[int, str]] = []  # (level, heading)
+        self.last_top = ""
+        self.last_plain_level = 0
+        self.pending_attr: str | None = None
+        self.fn_after: dict[int, list[_Item]] = {}
+        for anchor, fn in footnotes:
+            self.fn_after.setdefault(id(anchor) if anchor is not None else 0, []).append(fn)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.sections[-1].blocks
+
+    def emit_footnotes(self, anchor: _Item | None) -> None:
+        for fn in self.fn_after.pop(id(anchor) if anchor is not None else 0, []):
             t, _ = clean_inline(" ".join(fn.lines))
-            sections[-1].blocks.append(Block("footnote", t, fn.line, number=fn.number))
+            self.blocks.append(Block("footnote", t, fn.line, number=fn.number))
 
-    def heading_level(heading: str, md_level: int) -> tuple[int, bool]:
-        for rule in doc.outline:
-            if rule.within and not re.search(rule.within, last_top):
+    def heading_level(self, heading: str, md_level: int) -> tuple[int, bool]:
+        """The heading's real level from the manifest's outline rules, and whether it is a child rule."""
+        for rule in self.doc.outline:
+            if rule.within and not re.search(rule.within, self.last_top):
                 continue
             if re.search(rule.match, heading):
                 if rule.child:
-                    return last_plain_level + 1, True
+                    return self.last_plain_level + 1, True
                 return int(rule.level or 1), False
-        return (md_level if doc.format == "markdown" else 1), False
+        return (md_level if self.doc.format == "markdown" else 1), False
 
-    def open_section(heading: str, md_level: int, line: int) -> None:
-        nonlocal last_top, last_plain_level
-        level, is_child = heading_level(heading, md_level)
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        stack.append((level, heading))
+    def open_section(self, heading: str, md_level: int, line: int) -> None:
+        level, is_child = self.heading_level(heading, md_level)
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, heading))
         if level == 1:
-            last_top = heading
+            self.last_top = heading
         if not is_child:
-            last_plain_level = level
-        sections.append(Section(heading=heading, level=level, line=line, path=tuple(h for _, h in stack)))
+            self.last_plain_level = level
+        self.sections.append(Section(heading=heading, level=level, line=line,
+                                     path=tuple(h for _, h in self.stack)))
 
-    n = len(flow)
-    i = 0
-    pending_attr: str | None = None
-    emit_footnotes(None)
-    while i < n:
-        it = flow[i]
-        raw = " ".join(it.lines)
-        clean, refs = clean_inline(raw)
-        nxt = flow[i + 1] if i + 1 < n else None
-        nxt_clean = clean_inline(" ".join(nxt.lines))[0] if nxt else ""
-        if it.type == "heading":
-            open_section(clean, it.level, it.line)
-        elif it.type == "table":
-            rows = [[clean_inline(c)[0] for c in ln.split("\t")] for ln in it.lines]
-            caption = None
-            blocks = sections[-1].blocks
-            if blocks and blocks[-1].kind == "paragraph" and re.match(r"^Table \d+:", blocks[-1].text):
-                caption = blocks.pop().text
-            body = "; ".join(f"{r[0]}: {', '.join(c for c in r[1:] if c)}" for r in rows[1:])
-            text_ = f"{caption + '. ' if caption else ''}{' / '.join(rows[0])}. {body}"
-            sections[-1].blocks.append(Block("table", text_, it.line, rows=rows, caption=caption))
-        elif it.type == "bullet":
-            sections[-1].blocks.append(Block("list_item", clean, it.line, footnote_refs=refs))
-        elif re.match(r"^Figure \d+:", clean):
-            sections[-1].blocks.append(Block("figure", clean, it.line, caption=clean))
-        elif clean and clean[0] in OPEN_QUOTES and (
-                clean[-1] in CLOSE_QUOTES or ATTRIBUTION.search(clean) or clean.endswith(("”.", "”,"))):
-            attr = None
-            m = ATTRIBUTION.search(clean)
-            body = clean
-            if m:
-                attr = m.group(1).strip()
-                body = clean[: m.start()].strip()
-            body = body.rstrip(".,").strip()
-            if body and body[0] in OPEN_QUOTES and body[-1] in CLOSE_QUOTES:
-                body = body[1:-1].strip()
-            elif body and body[0] in OPEN_QUOTES:
-                body = body[1:].strip()
-            if attr is None and pending_attr:
-                attr, pending_attr = pending_attr, None
-            if attr is None and nxt and nxt.type == "text" and _is_citation_line(nxt_clean):
-                attr = nxt_clean
-                sections[-1].blocks.append(Block("quote", body, it.line, attribution=attr, footnote_refs=refs))
-                emit_footnotes(it)
-                i += 1
-                it = flow[i]
-            else:
-                sections[-1].blocks.append(Block("quote", body, it.line, attribution=attr, footnote_refs=refs))
-        elif doc.format == "web" and len(it.lines) == 1 and _is_citation_line(clean) and nxt and \
-                nxt_clean[:1] in OPEN_QUOTES:
-            pending_attr = clean  # e.g. 'Working Together 2023' introducing the quote below it
-        elif (doc.format == "web" and len(it.lines) == 1 and _is_web_heading(clean) and nxt is not None
-              and not raw.rstrip().endswith("(")):
-            open_section(clean, 1, it.line)
+    def table(self, it: _Item) -> None:
+        rows = [[clean_inline(c)[0] for c in ln.split("\t")] for ln in it.lines]
+        caption = None
+        if self.blocks and self.blocks[-1].kind == "paragraph" and re.match(r"^Table \d+:", self.blocks[-1].text):
+            caption = self.blocks.pop().text
+        body = "; ".join(f"{r[0]}: {', '.join(c for c in r[1:] if c)}" for r in rows[1:])
+        text = f"{caption + '. ' if caption else ''}{' / '.join(rows[0])}. {body}"
+        self.blocks.append(Block("table", text, it.line, rows=rows, caption=caption))
+
+    def quote(self, it: _Item, clean: str, refs: list[str], nxt: _Item | None, nxt_clean: str) -> bool:
+        """Add a quote; True when the next item (its citation line) was used as the attribution."""
+        body, attr = _quote_body(clean)
+        if attr is None and self.pending_attr:
+            attr, self.pending_attr = self.pending_attr, None
+        takes_next = attr is None and nxt is not None and nxt.type == "text" and _is_citation_line(nxt_clean)
+        if takes_next:
+            attr = nxt_clean
+        self.blocks.append(Block("quote", body, it.line, attribution=attr, footnote_refs=refs))
+        return takes_next
+
+    def text(self, it: _Item, clean: str, refs: list[str], raw: str, nxt: _Item | None, nxt_clean: str) -> None:
+        """A plain text item: a figure caption, a web page's bare heading or quote citation, or a paragraph."""
+        web_single = self.doc.format == "web" and len(it.lines) == 1
+        if re.match(r"^Figure \d+:", clean):
+            self.blocks.append(Block("figure", clean, it.line, caption=clean))
+        elif web_single and _is_citation_line(clean) and nxt and nxt_clean[:1] in OPEN_QUOTES:
+            self.pending_attr = clean  # e.g. 'Working Together 2023' introducing the quote below it
+        elif web_single and _is_web_heading(clean) and nxt is not None and not raw.rstrip().endswith("("):
+            self.open_section(clean, 1, it.line)
         elif clean:
-            sections[-1].blocks.append(Block("paragraph", clean, it.line, footnote_refs=refs))
-        emit_footnotes(it)
-        i += 1
-    return Document(source=doc, sections=[s for s in sections if s.blocks or s.heading], joins=joins)
+            self.blocks.append(Block("paragraph", clean, it.line, footnote_refs=refs))
+
+    def build(self, flow: list[_Item]) -> list[Section]:
+        self.emit_footnotes(None)
+        i = 0
+        while i < len(flow):
+            it = flow[i]
+            raw = " ".join(it.lines)
+            clean, refs = clean_inline(raw)
+            nxt = flow[i + 1] if i + 1 < len(flow) else None
+            nxt_clean = clean_inline(" ".join(nxt.lines))[0] if nxt else ""
+            if it.type == "heading":
+                self.open_section(clean, it.level, it.line)
+            elif it.type == "table":
+                self.table(it)
+            elif it.type == "bullet":
+                self.blocks.append(Block("list_item", clean, it.line, footnote_refs=refs))
+            elif it.type == "text" and _is_quote(clean) and not re.match(r"^Figure \d+:", clean):
+                if self.quote(it, clean, refs, nxt, nxt_clean):
+                    self.emit_footnotes(it)
+                    i += 1
+                    it = flow[i]
+            else:
+                self.text(it, clean, refs, raw, nxt, nxt_clean)
+            self.emit_footnotes(it)
+            i += 1
+        return [s for s in self.sections if s.blocks or s.heading]
+
+
+def parse(doc: SourceDoc, text: str) -> Document:
+    """Parse one source into a :class:`Document` (sections of blocks, footnotes as blocks).
+
+    Lexing (furniture and TOC dropped), then three passes: footnotes out of the flow, page-break
+    joins, then blocks classified into sections.
+    """
+    flow, footnotes = _split_footnotes(_lex(doc, text))
+    flow, joins = _rejoin_pages(flow)
+    return Document(source=doc, sections=_Sections(doc, footnotes).build(flow), joins=joins)

@@ -1,13 +1,17 @@
-"""`make eval` / ``python -m wtkb.dev.evaluate``: retrieval and abstention quality, with baselines.
+"""`make eval` / ``python -m wtkb.dev.evaluate``: answer, retrieval and abstention quality, with baselines.
 
-Questions come from ``tests/eval/questions.yaml`` (``q``, ``gold`` record IDs — any one counts —,
-``type``, ``answerable``, ``split``: dev|test). Every choice in :mod:`wtkb.retrieve` and
-:mod:`wtkb.qa` was tuned on ``dev`` only; ``test`` is reported separately as the held-out check.
+Questions come from ``tests/eval/questions.yaml`` (schema: :mod:`wtkb.dev.eval_questions`). Tune
+:mod:`wtkb.retrieve` and :mod:`wtkb.qa` on ``dev`` only; ``test`` is the held-out check.
 
-Metrics over answerable questions: hit@1, hit@5, MRR (of the first gold paragraph in the top 10).
-Abstention accuracy is over all questions of the split: the method answers exactly the answerable
-ones. "cites gold" (wtkb only) is the share of answerable questions whose answer is supported and
-cites a gold paragraph. Baselines, in the same run and on the same questions:
+The first table scores what a practitioner reads: every question goes through the real
+:meth:`wtkb.qa.QA.ask` (the same decision and sentences as ``POST /ask``), and the answer text and
+citations are checked for the gold text, per split and per question type (see
+:mod:`wtkb.dev.eval_answers`). ``--show-failures`` lists the dev questions an answer fails on.
+
+Retrieval table, over answerable questions with gold records: hit@1, hit@5, MRR (of the first gold
+paragraph in the top 10). Abstention accuracy is over all questions of the split: the method
+answers exactly the answerable ones. "cites gold" (wtkb only) is the share of those questions whose
+answer is supported and cites a gold paragraph. Baselines, in the same run and on the same questions:
 
 * ``bm25``: BM25 alone (the same bm25s index);
 * ``dense``: the dense index alone (Chroma vectors, same model);
@@ -27,44 +31,25 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from wtkb.api.app import AskRequest
 from wtkb.atomic import write_json
+from wtkb.dev import eval_answers, eval_questions
+from wtkb.dev.eval_questions import Question, load_questions
 from wtkb.errors import WtkbError
 from wtkb.settings import Settings, get_settings
 from wtkb.text import alnum
 
-
-@dataclass(frozen=True)
-class Question:
-    q: str
-    gold: tuple[str, ...]
-    type: str
-    answerable: bool
-    split: str
+ASK_TOP_K: int = AskRequest.model_fields["top_k"].default  # what POST /ask uses when not told
+EMBED_BATCH = 32
 
 
 def questions_path(settings: Settings) -> Path:
-    return settings.root / "tests" / "eval" / "questions.yaml"
-
-
-def load_questions(path: Path) -> list[Question]:
-    if not path.is_file():
-        raise WtkbError(f"no evaluation questions at {path}", "add tests/eval/questions.yaml (see its header)")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    out = []
-    for i, x in enumerate(raw):
-        try:
-            out.append(Question(q=str(x["q"]), gold=tuple(x.get("gold") or ()), type=str(x.get("type", "")),
-                                answerable=bool(x.get("answerable", True)), split=str(x.get("split", "dev"))))
-        except (KeyError, TypeError) as exc:
-            raise WtkbError(f"question {i + 1} is malformed ({exc})", "give it q, gold, type, answerable, split",
-                            path) from exc
-    return out
+    return eval_questions.questions_path(settings.root)
 
 
 @dataclass
@@ -75,6 +60,7 @@ class Result:
     top: float  # the score its abstention is decided on
     supported: bool | None = None  # None: decided later by a calibrated threshold
     cites: list[str] | None = None  # IDs the answer cites (wtkb only)
+    answer: object = field(default=None, repr=False)  # the wtkb.qa.Answer (wtkb only)
 
 
 @dataclass
@@ -101,10 +87,11 @@ def score_rows(name: str, qs: list[Question], res: dict[str, Result]) -> list[Ro
         ans = [q for q in sq if q.answerable]
         if not sq:
             continue
-        ranks = [rank_of(res[q.q].ids, set(q.gold)) for q in ans]
-        h1 = np.mean([r == 1 for r in ranks]) if ans else 0.0
-        h5 = np.mean([bool(r and r <= 5) for r in ranks]) if ans else 0.0
-        mrr = np.mean([1 / r if r else 0.0 for r in ranks]) if ans else 0.0
+        ret = [q for q in ans if q.retrievable]  # rank metrics need gold records
+        ranks = [rank_of(res[q.q].ids, set(q.gold)) for q in ret]
+        h1 = np.mean([r == 1 for r in ranks]) if ret else 0.0
+        h5 = np.mean([bool(r and r <= 5) for r in ranks]) if ret else 0.0
+        mrr = np.mean([1 / r if r else 0.0 for r in ranks]) if ret else 0.0
         ok = [res[q.q].supported == q.answerable for q in sq]
         ra = np.mean([res[q.q].supported for q in ans]) if ans else 1.0
         un = [q for q in sq if not q.answerable]
@@ -112,8 +99,8 @@ def score_rows(name: str, qs: list[Question], res: dict[str, Result]) -> list[Ro
         cites = None
         if res[sq[0].q].cites is not None and ans:
             cites = float(np.mean([bool(res[q.q].supported and set(res[q.q].cites or []) & set(q.gold))
-                                   for q in ans]))
-        rows.append(Row(name, split, len(ans), float(h1), float(h5), float(mrr), float(np.mean(ok)),
+                                   for q in ret])) if ret else None
+        rows.append(Row(name, split, len(ret), float(h1), float(h5), float(mrr), float(np.mean(ok)),
                         float((ra + ru) / 2), cites))
     return rows
 
@@ -156,34 +143,54 @@ class Runner:
             self._vecs[text] = self.retriever.embed(text)
         return self._vecs[text]
 
+    def prefetch(self, texts: list[str], batch: int = EMBED_BATCH) -> None:
+        """Embed ``texts`` in batches (as the API's batcher does): one forward pass per question is what
+        made the run slow; the vectors are the same up to float rounding."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vecs))
+        for i in range(0, len(todo), batch):
+            chunk = todo[i:i + batch]
+            self._vecs.update(zip(chunk, self.retriever.embed_many(chunk), strict=True))
+
     def retrieval(self, config) -> dict[str, Result]:
         r = self.retriever
         out = {}
+        self.prefetch([r.query_text(q.q, config) for q in self.qs])
         for q in self.qs:
-            exp = r.expand(q.q, config)
-            s = r.score(q.q, config, self.qvec(exp.dense_text if config.expand_dense else q.q))
+            s = r.score(q.q, config, self.qvec(r.query_text(q.q, config)))
             hits = r.rank(s, 10)
             top = {"dense": hits[0].dense, "bm25": hits[0].bm25}.get(config.fusion, hits[0].score) if hits else 0.0
             out[q.q] = Result([h.record.id for h in hits], top)
         return out
 
     def wtkb(self) -> dict[str, Result]:
+        """The shipped pipeline, decided by the real :meth:`QA.ask` (the same decision as ``/ask``)."""
         r, qa = self.retriever, self.qa
         out = {}
+        self.prefetch([r.query_text(q.q) for q in self.qs])
         for q in self.qs:
-            exp = r.expand(q.q)
-            s = r.score(q.q, qvec=self.qvec(exp.dense_text))
+            qvec = self.qvec(r.query_text(q.q))
+            s = r.score(q.q, qvec=qvec)
             hits = r.rank(s, max(10, qa.config.paragraphs))
-            support = qa.support(s, hits)
-            supported = qa.supported(s, hits)
-            cites = [x.hit.record.id for x in qa.pick_sentences(s, hits)] if supported else []
-            out[q.q] = Result([h.record.id for h in hits[:10]], support, supported, cites)
+            answer = qa.ask(q.q, ASK_TOP_K, qvec=qvec)
+            out[q.q] = Result([h.record.id for h in hits[:10]], qa.support(s, hits), bool(answer.supported),
+                              [c.id for c in answer.citations] if answer.supported else [], answer)
         return out
+
+    def outcomes(self, res: dict[str, Result]) -> list[eval_answers.Outcome]:
+        """What a practitioner reads, scored per question (see :mod:`wtkb.dev.eval_answers`)."""
+        from wtkb.reference.duties import load_duties
+        from wtkb.reference.glossary import load_glossary
+
+        glossary = {e.term: e for e in load_glossary()}
+        duties = {d.id: d for d in load_duties()}
+        by_id = {x.id: x for x in self.retriever.records}
+        return [eval_answers.outcome(q, res[q.q].answer, res[q.q].ids, by_id,
+                                     eval_answers.gold_strings(q, glossary, duties)) for q in self.qs]
 
     def llama_default(self) -> tuple[dict[str, Result], float]:
         """llama-index's out-of-the-box pipeline over the raw source files."""
+        from llama_index.core import QueryBundle, SimpleDirectoryReader, VectorStoreIndex
         from llama_index.core import Settings as LlamaSettings
-        from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
 
         from wtkb.index import llama_embedder
 
@@ -195,8 +202,9 @@ class Runner:
         probes = {r.id: _probes(r.text) for r in self.retriever.records}
         out = {}
         found = set()
+        self.prefetch([q.q for q in self.qs])  # the same model and normalisation as llama_embedder's
         for q in self.qs:
-            nodes = retriever.retrieve(q.q)
+            nodes = retriever.retrieve(QueryBundle(q.q, embedding=self.qvec(q.q).tolist()))
             chunks = [alnum(n.node.get_content()) for n in nodes]
             gold = set(q.gold)
             ids = []
@@ -220,25 +228,30 @@ def _probes(text: str, n: int = 60) -> tuple[str, ...]:
 
 def run(settings: Settings, qs: list[Question], llama: bool = True, ablations: bool = False,
         progress: Callable[[str], None] = lambda _: None, cv: bool = False) -> dict:
+    """Every table of the report; ``per_question`` keeps each question's answer outcome."""
     from wtkb.retrieve import DEFAULT_CONFIG
 
+    phase = _Phases(progress)
+    phase("loading the index and the model")
     runner = Runner(settings, qs)
     rows: list[Row] = []
-    progress("wtkb (hybrid)")
-    rows += score_rows("wtkb hybrid", qs, runner.wtkb())
+    phase("wtkb (hybrid): asking every question")
+    wt = runner.wtkb()
+    rows += score_rows("wtkb hybrid", qs, wt)
+    outs = runner.outcomes(wt)
     thresholds = {}
     notes = {}
     baselines = [("bm25 only", replace(DEFAULT_CONFIG, fusion="bm25")),
                  ("dense only", replace(DEFAULT_CONFIG, fusion="dense")),
                  ("plain RRF", replace(DEFAULT_CONFIG, fusion="rrf"))]
     for name, cfg in baselines:
-        progress(name)
+        phase(name)
         res = runner.retrieval(cfg)
         thresholds[name] = calibrate(qs, res)
         apply_threshold(res, thresholds[name])
         rows += score_rows(name, qs, res)
     if llama:
-        progress("llama-index default")
+        phase("llama-index default")
         res, findable = runner.llama_default()
         thresholds["llama-index default"] = calibrate(qs, res)
         apply_threshold(res, thresholds["llama-index default"])
@@ -247,20 +260,40 @@ def run(settings: Settings, qs: list[Question], llama: bool = True, ablations: b
     ablation_rows: list[Row] = []
     if ablations:
         for name, changes in ABLATIONS:
-            progress(f"ablation: {name}")
+            phase(f"ablation: {name}")
             res = runner.retrieval(replace(DEFAULT_CONFIG, **changes))
             for r in res.values():
                 r.supported = True
             ablation_rows += score_rows(name, qs, res)
-    wt = runner.wtkb()
-    out = {"rows": [asdict(r) for r in rows], "ablations": [asdict(r) for r in ablation_rows],
-           "baseline_thresholds": thresholds, "wtkb_threshold": runner.qa.config.threshold,
-           "wtkb_dev_best_threshold": calibrate(qs, wt), "notes": notes,
-           "questions": {s: sum(1 for q in qs if q.split == s) for s in ("dev", "test")}}
+    out: dict = {"answers": [asdict(r) for r in eval_answers.answer_rows(outs)],
+                 "per_question": eval_answers.outcome_dicts(outs),
+                 "rows": [asdict(r) for r in rows], "ablations": [asdict(r) for r in ablation_rows],
+                 "baseline_thresholds": thresholds, "wtkb_threshold": runner.qa.config.threshold,
+                 "wtkb_dev_best_threshold": calibrate(qs, wt), "notes": notes,
+                 "questions": {s: sum(1 for q in qs if q.split == s) for s in ("dev", "test")}}
     if cv:
-        progress("cross-validation on dev")
+        phase("cross-validation on dev")
         out["cv"] = cross_validate(runner)
+    out["seconds"] = phase.done()
     return out
+
+
+class _Phases:
+    """Wall-clock seconds per phase of a run (reported, so a slow phase is visible)."""
+
+    def __init__(self, progress: Callable[[str], None]):
+        self.progress, self.seconds, self._name, self._t = progress, {}, None, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        self.done()
+        self._name, self._t = name, time.perf_counter()
+        self.progress(name)
+
+    def done(self) -> dict[str, float]:
+        if self._name is not None:
+            self.seconds[self._name] = round(time.perf_counter() - self._t, 1)
+            self._name = None
+        return self.seconds
 
 
 # --- cross-validation (dev only) ---------------------------------------------------------------
@@ -388,7 +421,7 @@ def cross_validate(runner: Runner) -> dict:
     weights = {k: getattr(DEFAULT_CONFIG, k) for k in ("w_dense", *CV_GRID)}
     shipped = dict(weights)
     start = {**weights, **CV_START}
-    ans = np.array([i for i, q in enumerate(dev) if q.answerable])
+    ans = np.array([i for i, q in enumerate(dev) if q.retrievable])
     rng = np.random.default_rng(CV_SEED_RETRIEVAL)
     folds = []
     for _ in range(CV_REPEATS):
@@ -519,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", action="store_true",
                     help="also report a cross-validated estimate on dev (weights and threshold refitted per fold)")
     ap.add_argument("--json", type=Path, help="write the results here (default _build/eval/results.json)")
+    ap.add_argument("--show-failures", action="store_true",
+                    help="list the dev questions whose answer fails a check (never test: do not tune on it)")
     args = ap.parse_args(argv)
     out, err = Console(width=max(120, Console().width)), Console(stderr=True)
     settings = get_settings()
@@ -532,6 +567,11 @@ def main(argv: list[str] | None = None) -> int:
     except WtkbError as exc:
         err.print(f"[bold red]error:[/] {exc.what}\n  [bold]what to do:[/] {exc.fix}")
         return 2
+    n = result["questions"]
+    out.print(eval_answers.answer_table(result["answers"], f"answers as a practitioner reads them ({n['dev']} dev / "
+                                        f"{n['test']} test questions; POST /ask top_k={ASK_TOP_K})"))
+    if args.show_failures:
+        out.print(eval_answers.failures_table(result["per_question"], "dev"))
     out.print(table(result["rows"], f"retrieval and abstention ({result['questions']['dev']} dev / "
                                     f"{result['questions']['test']} test questions; tuned on dev)"))
     if result["ablations"]:
@@ -545,7 +585,8 @@ def main(argv: list[str] | None = None) -> int:
     out.print(f"wtkb abstention threshold {result['wtkb_threshold']:.3f} (dev-best on this run: "
               f"{result['wtkb_dev_best_threshold']:.3f}); baseline thresholds (dev-calibrated): "
               + ", ".join(f"{k} {v:.3f}" for k, v in result["baseline_thresholds"].items()))
-    out.print(f"[dim]{time.perf_counter() - t0:.1f}s[/]")
+    phases = ", ".join(f"{k} {v:.1f}s" for k, v in result["seconds"].items())
+    out.print(f"[dim]{time.perf_counter() - t0:.1f}s ({phases})[/]")
     path = write_json(args.json or settings.build / "eval" / "results.json", result)
     out.print(f"[dim]results written to {path}[/]")
     return 0

@@ -37,6 +37,7 @@ class Duty(BaseModel):
     title: str
     binds: str
     requires: str
+    url: str | None = None  # the provision on legislation.gov.uk
     patterns: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
 
@@ -55,6 +56,13 @@ class Duty(BaseModel):
                 re.compile(p, re.IGNORECASE)
             except re.error as exc:
                 raise ValueError(f"pattern {p!r} is not a valid regex: {exc}") from exc
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url_ok(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith("https://www.legislation.gov.uk/"):
+            raise ValueError(f"url '{v}' must be an address on https://www.legislation.gov.uk/")
         return v
 
     @cached_property

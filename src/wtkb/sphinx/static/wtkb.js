@@ -4,11 +4,16 @@
 (function () {
   "use strict";
 
-  /* ---- copy citation: "label — URL" ---------------------------------- */
+  /* ==== citations (book engineer): copy citation ============================================
+     A case-record citation of the ORIGINAL document (data-source: publisher, date, title, section,
+     printed page, the publication's address; built by wtkb.corpus.citation) followed by this
+     handbook's permalink. A record without one falls back to "label — URL". */
 
   function citation(button) {
     var id = button.getAttribute("data-target");
     var url = window.location.origin + window.location.pathname + "#" + id;
+    var source = button.getAttribute("data-source");
+    if (source) { return source + " Handbook: " + url; }
     return button.getAttribute("data-cite") + " — " + url;
   }
 
@@ -390,9 +395,64 @@
     });
   }
 
+  /* ==== search (book engineer): result snippets without button text ========================
+     Sphinx's search page fetches each result's HTML and shows the words around the match. The
+     "Copy citation" buttons, duty chips and forms are not content: strip them before it does, so
+     a snippet reads as the paragraph. Sphinx defines Search as a global const (not window.Search). */
+
+  function cleanSearchSnippets() {
+    if (typeof Search === "undefined" || !Search.htmlToText || Search.wtkbClean) { return; }
+    var original = Search.htmlToText;
+    Search.htmlToText = function (htmlString, anchor) {
+      var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      Array.prototype.forEach.call(doc.querySelectorAll("button, form, .wtkb-chips, .wtkb-askbox, " +
+        ".wtkb-briefing-pointer, .wtkb-meta"), function (node) { node.parentNode.removeChild(node); });
+      return original.call(Search, doc.documentElement.outerHTML, anchor);
+    };
+    Search.wtkbClean = true;
+  }
+  cleanSearchSnippets();
+
+  /* ==== end of search ====================================================================== */
+
+  /* ==== navigation (book engineer): the theme's menu buttons ===================================
+     pydata-sphinx-theme attaches its handlers to the FIRST .primary-toggle / .secondary-toggle, which
+     sits in the site header that wtkb.css hides; the visible buttons are the book theme's, in the
+     article header, and had no handler at all, so below 992 px the menu never opened. Each visible
+     button now forwards its tap to the one the theme listens on (the theme then opens its dialog on
+     a phone, or collapses the sidebar on a wide screen), and gets a plain-words name instead of the
+     theme's "Toggle primary sidebar" tooltip. */
+
+  var TOGGLES = [
+    { cls: "primary-toggle", name: "Contents", title: "Show the handbook's contents" },
+    { cls: "secondary-toggle", name: "On this page", title: "Show the headings of this page" }
+  ];
+
+  function repairToggles() {
+    TOGGLES.forEach(function (t) {
+      var all = document.querySelectorAll("button." + t.cls);
+      if (!all.length) { return; }
+      var handled = all[0];
+      Array.prototype.forEach.call(all, function (button, i) {
+        button.setAttribute("aria-label", t.name);
+        button.setAttribute("title", t.title);
+        button.removeAttribute("data-bs-toggle");  /* a tooltip on tap hid the menu; the name says it */
+        if (i === 0) { return; }
+        button.addEventListener("click", function (event) {
+          event.preventDefault();
+          handled.click();
+        });
+      });
+    });
+  }
+
+  /* ==== end of navigation ================================================================== */
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table.wtkb-sortable"), makeSortable);
     repairTheme();
+    repairToggles();
+    cleanSearchSnippets();
     Array.prototype.forEach.call(document.querySelectorAll(".wtkb-ask-page"), initAskPage);
     initAskBox();
     Array.prototype.forEach.call(document.querySelectorAll("form.wtkb-briefing-form"), function (form) {

@@ -1,0 +1,3 @@
+extensions = ["myst_parser", "wtkb.sphinx"]
+master_doc = "index"
+exclude_patterns = ["_build"]
