@@ -19,6 +19,9 @@ class WtkbError(Exception):
         self.line = line
         super().__init__(str(self))
 
+    def __reduce__(self):  # pickled whole (e.g. from the briefing worker process), not from str(self)
+        return (self.__class__, (self.what, self.fix, self.path, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.path:

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     timeout_keep_alive: int = Field(5, ge=1, description="Seconds an idle keep-alive connection is kept open.")
     timeout_request: float = Field(10.0, gt=0, description="Seconds a client has to send a whole request "
                                                            "(headers and body); slower ones are closed.")
-    briefing_workers: int = Field(1, ge=1, le=8, description="Threads that build briefing packs, apart from "
+    briefing_workers: int = Field(1, ge=1, le=8, description="Worker processes that build briefing packs, apart from "
                                                              "the ones that answer /ask.")
     log_questions: bool = Field(False, description="Operator opt-in: log question text. Off by default.")
     llm_mode: str = Field("off", description="'off' (extractive), 'openai' (OpenAI-compatible) or 'ollama'.")

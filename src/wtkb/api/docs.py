@@ -7,14 +7,18 @@ the operator's address to no third party. Every URL in the pages is relative, so
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 ASSETS_PATH = "/docs-assets"
+# ReDoc's bundle shows the Redocly logo from its CDN: that one request is replaced by an empty image
+REDOC_CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
+EMPTY_SVG = b"data:image/svg+xml,%3Csvg%20xmlns%3D%27http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg%27%2F%3E"
 
 
 def assets_dir() -> Path:
@@ -32,6 +36,17 @@ async def swagger() -> HTMLResponse:
                                swagger_js_url="docs-assets/swagger-ui-bundle.js",
                                swagger_css_url="docs-assets/swagger-ui.css",
                                swagger_favicon_url="docs-assets/favicon.png")
+
+
+@functools.cache
+def redoc_js() -> bytes:
+    """The pinned ReDoc bundle with its one CDN address (the footer logo) replaced."""
+    return (assets_dir() / "redoc.standalone.js").read_bytes().replace(REDOC_CDN_LOGO, EMPTY_SVG)
+
+
+@router.get(f"{ASSETS_PATH}/redoc.standalone.js")
+async def redoc_bundle() -> Response:
+    return Response(redoc_js(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/redoc")

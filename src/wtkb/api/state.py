@@ -21,8 +21,7 @@ class AppState:
 
     Loading never raises: whatever state the index is in (missing, stale, truncated, unreadable,
     read-only), the server starts, serves the handbook, and the Q&A routes answer 503 with the fix.
-    Pack building runs on its own small pool (``briefing_workers`` threads) so that several
-    trainers building packs cannot take the threads and cores that ``/ask`` needs.
+    Briefing packs are built in worker processes (:mod:`wtkb.api.packs`), off the threads ``/ask`` needs.
     """
 
     def __init__(self, settings: Settings):
@@ -30,7 +29,9 @@ class AppState:
         self.qa: QA | None = None
         self.error: WtkbError | None = None
         self.batcher = None
-        self._pack_pool = None
+        from wtkb.api.packs import PackBuilder
+
+        self.packs = PackBuilder(settings)
 
     def load(self) -> None:
         if self.settings.torch_threads:
@@ -55,19 +56,10 @@ class AppState:
         if self.error is not None:
             log.warning("Q&A unavailable: %s; %s", self.error.what, self.error.fix)
 
-    def pack_pool(self):
-        """The thread pool that builds briefing packs (made on first use)."""
-        if self._pack_pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pack_pool = ThreadPoolExecutor(self.settings.briefing_workers, thread_name_prefix="wtkb-pack")
-        return self._pack_pool
-
     def close(self) -> None:
         if self.batcher is not None:
             self.batcher.close()
-        if self._pack_pool is not None:
-            self._pack_pool.shutdown(wait=False, cancel_futures=True)
+        self.packs.close()
 
     def require_qa(self) -> QA:
         if self.qa is None:

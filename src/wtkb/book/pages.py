@@ -480,10 +480,17 @@ def run_sphinx(settings: Settings, jobs: int = 1) -> None:
     args = {"src": str(root / BOOK), "out": str(cache / "html"), "doctrees": str(cache / "doctrees"),
             "config": str(root / "_config.yml"), "toc": str(root / "_toc.yml"), "jobs": jobs}
     env = dict(os.environ, PYTHONHASHSEED="0", NO_COLOR="1")
+    # the child dies with its parent (PR_SET_PDEATHSIG, wtkb.procs.die_with_parent): a killed build leaves no Sphinx
+    env["WTKB_BUILD_PARENT"] = str(os.getpid())
     proc = subprocess.run([sys.executable, "-m", "wtkb.book.pages", json.dumps(args)], cwd=root, env=env,
                           capture_output=True, text=True)
     if proc.returncode != 0:
         shutil.rmtree(cache, ignore_errors=True)  # the next build starts clean and reports the same problems
+        from wtkb.build import write_problem
+
+        problem = write_problem(proc.stderr, cache)  # a full disk is not a page to fix
+        if problem is not None:
+            raise problem
         warnings = [ln for ln in proc.stderr.splitlines() if "WARNING" in ln or "ERROR" in ln]
         shown = "\n    ".join(_shorten(w, root) for w in warnings[:MAX_WARNINGS_SHOWN]) or proc.stderr[-2000:]
         more = f"\n    … and {len(warnings) - MAX_WARNINGS_SHOWN} more" if len(warnings) > MAX_WARNINGS_SHOWN else ""
@@ -507,6 +514,9 @@ def publish(settings: Settings) -> None:
 
 def build_book(settings: Settings, corpus: Corpus) -> None:
     """Generate the pages, build the site, and replace ``settings.html_dir`` only if the build succeeded."""
+    for d in GENERATED_DIRS:  # what an interrupted sync left (see sync): a killed build's temp files
+        for tmp in (settings.root / BOOK / d).glob("**/.*.tmp"):
+            tmp.unlink(missing_ok=True)
     files = generate(settings, corpus)
     sync(settings.root / BOOK, files)
     run_sphinx(settings)
@@ -525,4 +535,7 @@ def _sphinx_main(args: dict) -> int:
 
 
 if __name__ == "__main__":
+    from wtkb.procs import die_with_parent
+
+    die_with_parent(int(os.environ["WTKB_BUILD_PARENT"]) if "WTKB_BUILD_PARENT" in os.environ else None)
     sys.exit(_sphinx_main(json.loads(sys.argv[1])))

@@ -39,7 +39,7 @@ def build(
                 nonlocal task
                 if task is not None:
                     progress.update(task, completed=1, total=1)
-                task = progress.add_task(f"building {stage}", total=None)
+                task = progress.add_task(stage if " " in stage else f"building {stage}", total=None)
 
             report = run_build(settings, stages, progress=on_stage)
             if task is not None:

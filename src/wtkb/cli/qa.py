@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import json
+import os
 import sys
 
 import typer
@@ -104,14 +104,16 @@ def serve(
     workers: int = typer.Option(1, "--workers", min=1, max=8, help="Worker processes (each loads the model)."),
 ) -> None:
     """Serve the API (POST /ask, GET /search, /paragraphs, /duties, /health, /docs) and the handbook at /."""
-    import uvicorn
-    from uvicorn.config import LOGGING_CONFIG
-
     from wtkb.index import IndexMeta
 
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    # the app (and each worker) reads its settings from the environment: the address it listens on is
+    # part of them (the absolute links in briefing packs, when WTKB_BASE_URL is a path)
+    os.environ.update(WTKB_HOST=host, WTKB_PORT=str(port))
+    get_settings.cache_clear()
+    settings = get_settings()
     try:
         IndexMeta.read(settings.index)
     except WtkbError as exc:
@@ -122,13 +124,9 @@ def serve(
                   highlight=False)
     err.print(f"serving on http://{host}:{port}/  (API docs at /docs; questions are "
               f"{'LOGGED (WTKB_LOG_QUESTIONS)' if settings.log_questions else 'not logged'})", highlight=False)
-    # uvicorn's own access log is off: it would log query strings (GET /search?q=…). wtkb's own
-    # access log (method, path without query, status, time) and, only when the operator opts in,
-    # the questions themselves go to the same stream as uvicorn's messages.
-    log_config = copy.deepcopy(LOGGING_CONFIG)
-    log_config["loggers"]["wtkb"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    uvicorn.run("wtkb.api:create_app", factory=True, host=host, port=port, workers=workers,
-                access_log=False, log_level="info", log_config=log_config, server_header=False)
+    from wtkb.api.server import run
+
+    run(settings, host, port, workers)
 
 
 def register(app: typer.Typer) -> None:

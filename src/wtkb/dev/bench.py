@@ -58,10 +58,13 @@ class Client:
         self.writer: asyncio.StreamWriter | None = None
 
     async def ask(self, question: str) -> tuple[int, float]:
+        return await self.post("/ask", {"question": question})
+
+    async def post(self, path: str, payload: dict) -> tuple[int, float]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        body = json.dumps({"question": question}).encode()
-        head = (f"POST /ask HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
+        body = json.dumps(payload).encode()
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         t0 = time.perf_counter()
         self.writer.write(head + body)
@@ -112,6 +115,32 @@ async def _load(host: str, port: int, questions: list[str], clients: int, second
     return {"clients": clients, "requests": len(lat), "errors": errors, "seconds": round(wall, 2),
             "rps": round(len(lat) / wall, 1), "p50_ms": round(_pct(lat, 50) * 1000, 2),
             "p95_ms": round(_pct(lat, 95) * 1000, 2)}
+
+
+async def _ask_with_packs(host: str, port: int, questions: list[str], topics: list[str], seconds: float,
+                          builders: int = 8) -> dict:
+    """``/ask`` p50 with one client alone, then while ``builders`` clients build .pptx packs non-stop."""
+    alone = await _load(host, port, questions, 1, seconds)
+    built = 0
+    stop = time.perf_counter() + seconds + 2
+
+    async def builder(i: int) -> None:
+        nonlocal built
+        c = Client(host, port)
+        try:
+            while time.perf_counter() < stop:
+                status, _ = await c.post("/briefings", {"topic": topics[(i + built) % len(topics)], "format": "pptx"})
+                built += status == 200
+        finally:
+            await c.close()
+
+    tasks = [asyncio.create_task(builder(i)) for i in range(builders)]
+    await asyncio.sleep(1.0)  # let every builder get going
+    loaded = await _load(host, port, questions, 1, seconds)
+    await asyncio.gather(*tasks)
+    return {"builders": builders, "alone_p50_ms": alone["p50_ms"], "with_packs_p50_ms": loaded["p50_ms"],
+            "with_packs_p95_ms": loaded["p95_ms"], "ratio": round(loaded["p50_ms"] / alone["p50_ms"], 2),
+            "packs_built": built, "ask_errors": alone["errors"] + loaded["errors"]}
 
 
 def _questions(settings: Settings) -> list[str]:
@@ -166,6 +195,11 @@ def run(settings: Settings, workers: int = 1, seconds: float = 8.0, single: int 
             result["ask_single"] = single_res
             result["ratio_p50_to_embedding"] = round(single_res["p50_ms"] / result["embed_p50_ms"], 2)
             result["concurrent"] = [asyncio.run(_load("127.0.0.1", port, questions, n, seconds)) for n in (8, 16)]
+            say("measuring /ask while 8 clients build briefing packs…")
+            from wtkb.briefing import list_topics
+
+            slugs = [t.slug for t in list_topics(bench_settings)]
+            result["ask_with_packs"] = asyncio.run(_ask_with_packs("127.0.0.1", port, questions, slugs, seconds))
             say("measuring briefing packs…")
             result["briefings"] = _briefings(bench_settings, port)
         finally:
@@ -260,6 +294,10 @@ def table(r: dict):
         t.add_row(f"{c['clients']} clients: p50 / p95", f"{c['p50_ms']:.1f} / {c['p95_ms']:.1f} ms", "")
         t.add_row(f"{c['clients']} clients: errors", f"{c['errors']} of {c['requests']}", "0")
     t.add_row("errors, 1 client", f"{s['errors']} of {s['requests']}", "0")
+    w = r.get("ask_with_packs")
+    if w:
+        t.add_row(f"/ask p50, 1 client, while {w['builders']} clients build packs",
+                  f"{w['with_packs_p50_ms']:.1f} ms ({w['ratio']:.2f}× alone, {w['packs_built']} packs)", "≤ 2×")
     b = r.get("briefings")
     if b:
         times = b["topics_s"]

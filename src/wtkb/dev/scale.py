@@ -178,11 +178,11 @@ def _remember_real(settings: Settings) -> None:
     import numpy as np
 
     from wtkb.corpus import build_corpus
-    from wtkb.index import IndexMeta, read_vectors
+    from wtkb.index import IndexMeta, load_vectors
     from wtkb.text import alnum
 
     corpus = build_corpus(settings.sources_dir)
-    paras, _ = read_vectors(settings, IndexMeta.read(settings.index), settings.index)
+    paras, _ = load_vectors(settings, IndexMeta.read(settings.index), settings.index)
     by_id = {r.id: r for r in corpus.records}
     for rid, v in zip(paras["ids"], paras["embeddings"], strict=True):
         _REAL[alnum(by_id[rid].text)] = np.asarray(v, dtype=np.float32)
@@ -322,10 +322,10 @@ def scoring_costs(settings: Settings, url: str | None, repeats: int = 30) -> dic
     import numpy as np
     import torch
 
-    from wtkb.index import IndexMeta, read_vectors, remote
+    from wtkb.index import IndexMeta, load_vectors, remote
 
     meta = IndexMeta.read(settings.index)
-    paras, sents = read_vectors(settings, meta, settings.index)
+    paras, sents = load_vectors(settings, meta, settings.index)
     mat = torch.from_numpy(np.asarray(paras["embeddings"], dtype=np.float32))
     smat = torch.from_numpy(np.asarray(sents["embeddings"], dtype=np.float32))
     q = mat[0].clone()

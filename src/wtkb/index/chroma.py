@@ -24,30 +24,24 @@ def release_chroma(client) -> None:
         pass
 
 
-def read_vectors(settings, meta, index: Path) -> tuple[dict, dict]:
+def load_vectors(settings, meta, index: Path) -> tuple[dict, dict]:
     """The paragraph vectors and the sentence vectors (with metadata) that ``meta`` describes.
 
-    From ``index/chroma`` (embedded, the default) or, for an index published to a Chroma server,
-    from the collections its ``meta.json`` names (``WTKB_CHROMA_URL`` overrides the server address
-    the build used, e.g. a service name inside a container network). Raises ``IndexError_``.
+    From ``index/chroma`` (embedded, the default; read from a private copy by
+    :func:`wtkb.index.store.read_vectors`) or, for an index published to a Chroma server, from the
+    collections its ``meta.json`` names (``WTKB_CHROMA_URL`` overrides the server address the build
+    used, e.g. a service name inside a container network). Raises ``IndexUnavailable``.
     """
-    from wtkb.errors import IndexError_
-    from wtkb.index.meta import BUILD_HINT
+    from wtkb.errors import IndexUnavailable
     from wtkb.index.remote import Published, read_remote
+    from wtkb.index.store import read_vectors
 
     published = Published.from_dict(getattr(meta, "chroma", None))
     if published is not None:
         return read_remote(settings.chroma_url or published.url, published)
     if settings.chroma_url:
-        raise IndexError_(f"WTKB_CHROMA_URL is set but the index at {index} keeps its vectors locally "
-                          "(it was built without a Chroma server)",
-                          "publish it: `WTKB_CHROMA_URL=... wtkb build`, or unset WTKB_CHROMA_URL")
-    client = chroma_client(index / "chroma")
-    try:
-        paras = client.get_collection(PARAGRAPHS).get(include=["embeddings"])
-        sents = client.get_collection(SENTENCES).get(include=["embeddings", "metadatas"])
-    except Exception as exc:  # noqa: BLE001 - any Chroma failure means the same thing to the user
-        raise IndexError_(f"the vector store in {index / 'chroma'} cannot be read ({exc})", BUILD_HINT) from exc
-    finally:
-        release_chroma(client)  # everything needed is now in memory; a rebuild may replace the folder
-    return paras, sents
+        raise IndexUnavailable(f"WTKB_CHROMA_URL is set but the index at {index} keeps its vectors locally "
+                               "(it was built without a Chroma server)",
+                               "publish it: `WTKB_CHROMA_URL=... wtkb build`, or unset WTKB_CHROMA_URL")
+    stored = read_vectors(index / "chroma")
+    return stored.paragraphs, stored.sentences

@@ -33,10 +33,25 @@ class IndexMeta:
             raise IndexError_(f"no retrieval index at {index}", BUILD_HINT)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**{k: data[k] if f.default is MISSING else data.get(k, f.default)
+            meta = cls(**{k: data[k] if f.default is MISSING else data.get(k, f.default)
                           for k, f in cls.__dataclass_fields__.items()})
         except (ValueError, KeyError, TypeError) as exc:
             raise IndexError_(f"the retrieval index at {index} is unreadable ({exc})", BUILD_HINT, path) from exc
+        except OSError as exc:
+            raise IndexError_(f"the retrieval index at {index} cannot be read ({exc.strerror or exc})",
+                              f"{BUILD_HINT}, or let the server's user read {index}", path) from exc
+        for name, want in FIELD_TYPES.items():
+            value = getattr(meta, name)
+            if isinstance(value, bool) or not isinstance(value, want):
+                raise IndexError_(f"the retrieval index at {index} is unreadable: '{name}' in meta.json is "
+                                  f"{value!r}, not a {want[0].__name__}", BUILD_HINT, path)
+        return meta
+
+
+# what each field of meta.json must hold (a float may be written as a whole number)
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "format": (int,), "corpus_hash": (str,), "model": (str,), "model_package": (str,), "dim": (int,),
+    "records": (int,), "sentences": (int,), "built_at": (str,), "build_seconds": (float, int)}
 
 
 def check_meta(meta: IndexMeta, corpus_hash: str, index: Path) -> None:

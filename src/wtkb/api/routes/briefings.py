@@ -1,20 +1,18 @@
 """``GET /briefings`` (the built-in topics) and ``POST /briefings`` (build a pack and return the file).
 
-Packs are built on the app's own small pool (``WTKB_BRIEFING_WORKERS`` threads), never on the
-threads and batcher that answer ``/ask``. Links in a pack are absolute, from the configured public
+Packs are built in worker processes (``WTKB_BRIEFING_WORKERS``, :mod:`wtkb.api.packs`), never on
+the threads and batcher that answer ``/ask``. Links in a pack are absolute, from the configured public
 address (``Settings.public_base``), never from the request's ``Host`` header.
 """
 
 from __future__ import annotations
-
-import asyncio
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from wtkb.api.guard import require_json
 from wtkb.api.schemas import PROBLEMS, TOPIC_CHARS, BriefingRequest, BriefingTopic, Problem, clean_text
-from wtkb.api.state import AppSettings, AppState, State
+from wtkb.api.state import AppSettings, State
 from wtkb.errors import InvalidRequest
 from wtkb.urls import page_url
 
@@ -27,16 +25,6 @@ async def briefing_topics(cfg: AppSettings) -> list[BriefingTopic]:
     from wtkb.briefing import list_topics
 
     return [BriefingTopic(slug=t.slug, title=t.title, url=page_url(t.page, cfg.base_url)) for t in list_topics(cfg)]
-
-
-def _make(st: AppState, topic: str, audience: str | None, fmt: str) -> tuple[bytes, str, int | None]:
-    from wtkb.briefing import build_pack
-    from wtkb.briefing.render import render, slide_count
-    from wtkb.text import slugify
-
-    pack = build_pack(st.settings, topic, audience, qa=st.qa)
-    name = pack.topic.slug if pack.topic else slugify(pack.title)[:60] or "topic"
-    return render(pack, fmt, base_url=st.settings.public_base), f"wtkb-briefing-{name}", slide_count(pack)
 
 
 @router.post("/briefings", summary="Build a cited briefing pack and return the file",
@@ -53,8 +41,7 @@ async def briefing(body: BriefingRequest, st: State) -> Response:
         raise InvalidRequest(f"topic is {len(body.topic)} characters long; the limit is {TOPIC_CHARS}",
                              "name the topic in a few words, or use a slug from GET /briefings")
     audience = (body.audience or "").strip() or None
-    loop = asyncio.get_running_loop()
-    data, name, slides = await loop.run_in_executor(st.pack_pool(), _make, st, topic, audience, body.format)
+    data, name, slides = await st.packs.build(topic, audience, body.format)
     media, suffix = FORMATS[body.format]
     headers = {"Content-Disposition": f'attachment; filename="{name}{suffix}"'}
     if body.format == "pptx" and slides:

@@ -120,6 +120,12 @@
     return new URL(contentRoot() + String(path).replace(/^\//, ""), window.location.href).href;
   }
 
+  /* a citation's address from the API: already public (WTKB_BASE_URL: "/", "/wtkb/" or a full URL), so it
+     is resolved as it is, never re-rooted under this page's folder */
+  function citationUrl(url) {
+    return new URL(String(url), window.location.href).href;
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -171,7 +177,7 @@
     items.forEach(function (c) {
       var li = el("li");
       var a = el("a", "wtkb-answer-cite", c.label);
-      a.href = siteUrl(c.url);
+      a.href = citationUrl(c.url);
       a.setAttribute("data-id", c.id);
       li.appendChild(a);
       var more = el("details", "wtkb-answer-para");
@@ -204,7 +210,7 @@
         if (n < 0) { return; }
         var c = data.citations[n];
         var a = el("a", "wtkb-answer-marker", "[" + (n + 1) + "]");
-        a.href = siteUrl(c.url);
+        a.href = citationUrl(c.url);
         a.setAttribute("aria-label", "source " + (n + 1) + ": " + c.label);
         body.appendChild(a);
       });
