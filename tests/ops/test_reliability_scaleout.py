@@ -102,7 +102,6 @@ def test_two_workers_on_a_chroma_server_answer_as_the_embedded_index(chroma, qa_
         want = [embedded.post("/ask", json={"question": q, "top_k": 5}).json() for q in QUESTIONS]
         want_search = embedded.get("/search", params={"q": "family group conference", "k": 10}).json()
     with api_server(settings, workers=2) as srv:
-        pids = set()
         with httpx.Client(base_url=srv.url, timeout=120) as c:
             assert c.get("/health").json()["records"] == len(corpus.records)
             for _ in range(3):  # new connections: the kernel spreads them over both workers
@@ -116,7 +115,7 @@ def test_two_workers_on_a_chroma_server_answer_as_the_embedded_index(chroma, qa_
 
         pids = worker_pids(srv.process.pid)
         assert len(pids) == 2
-    out = srv.output()
+        out = srv.output()  # the log is removed when the server stops
     assert out.count("Application startup complete") == 2 and "Traceback" not in out
 
 
