@@ -9,7 +9,7 @@ export ANONYMIZED_TELEMETRY := False
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run build serve test lint eval bench browser office clean
+.PHONY: setup run build serve test lint eval bench bench-scale bench-poison browser office clean
 
 .venv/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -74,6 +74,15 @@ eval: setup
 ## bench: speed of the API and the build (prints a table)
 bench: setup
 	$(PY) -m wtkb.dev.bench
+
+## bench-scale: the growth table: 1x, 10x, 100x corpora, embedded and Chroma server, 1/2/4 workers
+## (about 40 min on 2 cores; e.g. `make bench-scale ARGS="--factors 1,10 --seconds 5"` for less)
+bench-scale: setup
+	$(PY) -m wtkb.dev.scale $(ARGS)
+
+## bench-poison: 16 clients for 30 s with one bad request a second; fails if any good request failed
+bench-poison: setup
+	$(PY) -m wtkb.dev.scale --poison $(ARGS)
 
 clean:
 	rm -rf _build index/chroma index/bm25 index/meta.json book/_build

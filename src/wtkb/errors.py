@@ -54,3 +54,7 @@ class UnsupportedMediaType(InvalidRequest):
 
 class BuildError(WtkbError):
     """A build could not write its output (full disk, read-only folder) or another build is running."""
+
+
+class InputError(InvalidRequest):
+    """A request's text cannot be processed (e.g. it holds a lone surrogate); only that request fails (422)."""

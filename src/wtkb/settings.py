@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str = "not-needed"
     llm_timeout: float = 60.0
+    chroma_url: str | None = Field(None, description="A Chroma server (http://host:port) holding the vectors, "
+                                                     "shared by several API workers; unset = embedded index/chroma.")
+    cors_origins: str = Field("", description="Origins allowed to call the API from a browser (CORS), "
+                                              "comma-separated, e.g. https://intranet.example.org; empty = CORS off.")
     torch_threads: int | None = Field(None, ge=1, description="Torch threads per API worker (with --workers > 1).")
     # what practitioners see on every page, set by the operator (empty by default)
     feedback_url: str | None = Field(None, description="Where readers send feedback (https://… or mailto:…); "
@@ -82,6 +86,10 @@ class Settings(BaseSettings):
         from wtkb.urls import absolute_base
 
         return absolute_base(self.base_url, self.host, self.port)
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def sources_dir(self) -> Path:

@@ -90,3 +90,31 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
 
 
+
+
+# ---- text a request may carry ---------------------------------------------------------------
+# What the edge refuses (API and CLI): code points UTF-8 cannot encode, i.e. lone surrogates (a
+# JSON "\ud800", or undecodable bytes on the command line). Everything else that is valid Unicode
+# is taken (the tokenizer and the model cope with control characters). The same rule is published
+# in the OpenAPI schema as ``TEXT_PATTERN`` (Python ``re`` syntax, ASCII-only source, which JSON
+# Schema's ECMA dialect reads the same way).
+_BAD_CLASS = r"\ud800-\udfff"
+_BAD = re.compile(f"[{_BAD_CLASS}]")
+TEXT_PATTERN = f"^[^{_BAD_CLASS}]*$"
+# ... and a text that must have words: at least one character that is not white space
+WORDS_PATTERN = rf"^[^{_BAD_CLASS}]*[^\s{_BAD_CLASS}][^{_BAD_CLASS}]*$"
+TEXT_RULE = "valid Unicode text (no lone surrogates such as \\ud800: they cannot be encoded as UTF-8)"
+
+
+def bad_character(text: str) -> str | None:
+    """Why ``text`` cannot be taken (naming the first offending character and its position), or None."""
+    m = _BAD.search(text)
+    if m is None:
+        return None
+    return f"character {m.start() + 1} is U+{ord(m.group()):04X}, a lone surrogate (not valid Unicode)"
+
+
+def unreadable(value: object) -> str:
+    """A message for text that cannot be taken: which character and where, and what to send instead."""
+    problem = bad_character(value) if isinstance(value, str) else None
+    return f"{problem or 'it is not valid Unicode text'}; send {TEXT_RULE}"

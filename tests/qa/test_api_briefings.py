@@ -72,7 +72,7 @@ def test_free_text_topic_uses_retrieval(client):
 
 
 @pytest.mark.parametrize(("body", "status", "words"), [
-    ({"topic": "offshore wind farm maintenance"}, 422,
+    ({"topic": "offshore wind farm maintenance"}, 404,
      ["offshore wind farm maintenance", "Who can be the lead practitioner"]),
     ({"topic": "   "}, 422, ["topic is empty"]),
     ({"topic": "x" * 201}, 422, ["201 characters", "limit is 200"]),

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from wtkb.api import docs, errors
+from wtkb.api import docs, errors, schemas, security
 from wtkb.api.guard import Guard
 from wtkb.api.handbook import Handbook
 from wtkb.api.routes import ROUTERS
@@ -60,4 +60,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     docs.install(app)
     app.mount("/", app.state.handbook, name="handbook")
+    schemas.publish_limits(app, settings)  # the contract states the limits enforced (max_question_chars)
+    security.install(app, settings)  # security headers, CORS, Allow on every 405 (wtkb.api.security)
     return app

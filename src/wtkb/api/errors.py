@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wtkb.briefing import BriefingError
 from wtkb.errors import IndexUnavailable, InvalidRequest, NotFound, SourceError, UnsupportedMediaType, WtkbError
+from wtkb.text import unreadable
 
 log = logging.getLogger("wtkb.api")
 
@@ -80,6 +81,8 @@ MESSAGES = {
                                      f"(got {e.get('input')!r})",
     "string_too_long": lambda f, e, p: f"'{f}' is too long: at most {e.get('ctx', {}).get('max_length')} characters",
     "string_type": lambda f, e, p: f"'{f}' must be a string",
+    "string_unicode": lambda f, e, p: f"'{f}' cannot be read: {unreadable(e.get('input'))}",  # a lone surrogate
+    "text_unreadable": lambda f, e, p: f"'{f}' {e.get('msg')}",  # schemas.readable
     "int_type": lambda f, e, p: f"'{f}' must be a whole number",
     "int_parsing": lambda f, e, p: f"'{f}' must be a whole number",
     "int_from_float": lambda f, e, p: f"'{f}' must be a whole number",

@@ -6,16 +6,26 @@ import dataclasses
 import typing
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from wtkb.briefing.render import FORMATS as BRIEFING_REGISTRY
 from wtkb.models import Record
 from wtkb.qa import Citation
+from wtkb.text import TEXT_PATTERN, TEXT_RULE, WORDS_PATTERN, bad_character, unreadable
 
 TOP_K_MAX = 20
 SEARCH_K_MAX = 50
 BRIEFING_FORMATS = tuple(BRIEFING_REGISTRY)  # derived from the one registry, wtkb.briefing.render.FORMATS
 TOPIC_CHARS = 200
+
+
+def readable(text: str | None) -> str | None:
+    """Refuse text the edge cannot take (a lone surrogate): 422 naming the character and its position."""
+    problem = bad_character(text) if isinstance(text, str) else None
+    if problem:
+        raise PydanticCustomError("text_unreadable", "cannot be read: {problem}", {"problem": unreadable(text)})
+    return text
 
 
 class AskRequest(BaseModel):
@@ -25,9 +35,15 @@ class AskRequest(BaseModel):
     ]})
 
     question: str = Field(strict=True, description="The question, in plain words (1 to max_question_chars, "
-                                                   "default 1000, characters).")
+                                                   "default 1000, characters; not blank; " + TEXT_RULE + ").",
+                          json_schema_extra={"minLength": 1, "maxLength": 1000, "pattern": WORDS_PATTERN})
     top_k: int = Field(5, strict=True, ge=1, le=TOP_K_MAX,
                        description=f"How many paragraphs to return in citations + see_also (1–{TOP_K_MAX}).")
+
+    @field_validator("question")
+    @classmethod
+    def check_readable(cls, v: str) -> str:
+        return readable(v)
 
 
 class BriefingRequest(BaseModel):
@@ -36,12 +52,22 @@ class BriefingRequest(BaseModel):
         {"topic": "family group conferences", "format": "html"},
     ]})
 
-    topic: str = Field(strict=True, description="A built-in topic (its slug from GET /briefings, its number or "
-                                                "words of its title) or free text, answered by retrieval.")
-    audience: str | None = Field(None, strict=True, max_length=100,
-                                 description="Who the session is for, e.g. 'education DSLs' (optional).")
+    topic: str = Field(strict=True,
+                       description="A built-in topic (its slug from GET /briefings, its number or words of its "
+                                   f"title) or free text, answered by retrieval (1 to {TOPIC_CHARS} characters; "
+                                   "not blank; " + TEXT_RULE + ").",
+                       json_schema_extra={"minLength": 1, "maxLength": TOPIC_CHARS, "pattern": WORDS_PATTERN})
+    audience: str | None = Field(None, strict=True, max_length=100, json_schema_extra={"pattern": TEXT_PATTERN},
+                                 description="Who the session is for, e.g. 'education DSLs' (optional; "
+                                             + TEXT_RULE + ").")
+
     format: typing.Literal[BRIEFING_FORMATS] = Field(  # type: ignore[valid-type]
         "pptx", description="; ".join(f"{f.name}: {f.label}" for f in BRIEFING_REGISTRY.values()) + ".")
+
+    @field_validator("topic", "audience")
+    @classmethod
+    def check_readable(cls, v: str | None) -> str | None:
+        return readable(v)
 
 
 class BriefingTopic(BaseModel):
@@ -128,10 +154,31 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 def clean_text(text: str, what: str, limit: int) -> str:
     """``text`` stripped, or InvalidRequest when it is empty or longer than ``limit`` characters."""
-    from wtkb.errors import InvalidRequest
+    from wtkb.errors import InputError, InvalidRequest
 
+    if bad_character(text):  # e.g. a lone surrogate: refused here, so it never reaches a shared batch
+        raise InputError(f"{what} cannot be read: {bad_character(text)}", f"send {TEXT_RULE}")  # as unreadable()
     if not text.strip():
         raise InvalidRequest(f"{what} is empty", "send some words, e.g. \"who decides the lead practitioner?\"")
     if len(text) > limit:
         raise InvalidRequest(f"{what} is {len(text)} characters long; the limit is {limit}", "shorten it")
     return text.strip()
+
+
+def publish_limits(app, settings) -> None:
+    """The OpenAPI schema states the limits this server enforces (``max_question_chars`` is a setting)."""
+    plain = app.openapi
+    limit = settings.max_question_chars
+
+    def openapi() -> dict[str, Any]:
+        schema = plain()  # FastAPI's, cached; the edits below are idempotent
+        props = schema["components"]["schemas"]
+        props["AskRequest"]["properties"]["question"]["maxLength"] = limit
+        props["BriefingRequest"]["properties"]["topic"]["maxLength"] = min(limit, TOPIC_CHARS)
+        for param in schema["paths"]["/search"]["get"]["parameters"]:
+            if param["name"] == "q":
+                param["schema"].update(minLength=1, maxLength=limit, pattern=WORDS_PATTERN)
+                param["description"] = f"Search words (1 to {limit} characters; not blank; {TEXT_RULE})"
+        return schema
+
+    app.openapi = openapi

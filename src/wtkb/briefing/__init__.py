@@ -51,5 +51,6 @@ from wtkb.briefing.model import (  # noqa: F401
     Point,
     Scenario,
     Topic,
+    UncoveredTopic,
 )
 from wtkb.briefing.slides import ANAPHOR, key_slides, units  # noqa: F401

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from wtkb.errors import WtkbError
+from wtkb.errors import NotFound, WtkbError
 from wtkb.models import Record, SourceDoc
 from wtkb.reference.consultation import Question
 
@@ -39,6 +39,10 @@ IN_SHORT = "in short"
 
 class BriefingError(WtkbError):
     """A briefing pack cannot be built (an uncovered topic, a malformed chapter, an unknown format)."""
+
+
+class UncoveredTopic(NotFound, BriefingError):
+    """The sources hold nothing on the topic: there is no pack to be had (the API answers 404, not 422)."""
 
 
 @dataclass(frozen=True)

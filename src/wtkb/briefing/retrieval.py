@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING
 from wtkb.briefing.audience import audience_terms, for_audience, for_you, match_agency
 from wtkb.briefing.chapters import Chapter, load_duty_names, parse_chapter
 from wtkb.briefing.evidence import assemble, discussion_for, figures_for, is_view, quotes_for
-from wtkb.briefing.model import HIT_SHARE, MAX_QUOTES, MAX_WHAT_CHANGED, TOP_HITS, BriefingError, Pack, Point, Topic
+from wtkb.briefing.model import (
+    HIT_SHARE,
+    MAX_QUOTES,
+    MAX_WHAT_CHANGED,
+    TOP_HITS,
+    BriefingError,
+    Pack,
+    Point,
+    Topic,
+    UncoveredTopic,
+)
 from wtkb.briefing.slides import key_slides, units
 from wtkb.models import Record
 from wtkb.settings import Settings
@@ -25,9 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def uncovered(query: str, topics: list[Topic]) -> BriefingError:
     names = "; ".join(f"{t.slug.split('-', 1)[0]} {t.title}" for t in topics)
-    return BriefingError(f"the sources do not cover “{query}”, so there is nothing to brief on",
-                         f"choose a built-in topic (`wtkb briefing --list`): {names}; "
-                         "or describe the topic in other words")
+    return UncoveredTopic(f"the sources do not cover “{query}”, so there is nothing to brief on",
+                          f"choose a built-in topic (`wtkb briefing --list`): {names}; "
+                          "or describe the topic in other words")
 
 
 def retrieval_pack(settings: Settings, topics: list[Topic], query: str, audience: str | None, corpus: Corpus,

@@ -12,6 +12,7 @@ from wtkb.atomic import write_file
 from wtkb.cli.app import fail
 from wtkb.errors import WtkbError
 from wtkb.settings import get_settings
+from wtkb.text import TEXT_RULE, bad_character
 
 err = Console(stderr=True)
 
@@ -64,6 +65,9 @@ def briefing(
         if not topic or not topic.strip():
             raise BriefingError("no topic given", 'name one: wtkb briefing --topic "lead practitioner" -o pack.pptx '
                                                   "(wtkb briefing --list shows the built-in topics)")
+        for what, text in (("topic", topic), ("audience", audience or "")):
+            if bad_character(text):
+                raise BriefingError(f"the {what} cannot be used: {bad_character(text)}", f"retype it as {TEXT_RULE}")
         if output is None:
             raise BriefingError("no output file given", "add -o FILE, e.g. -o pack.pptx (or .md, .html); "
                                 "--format seven writes the 7-minute briefing")

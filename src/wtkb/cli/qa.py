@@ -14,6 +14,7 @@ from rich.table import Table
 from wtkb.cli.app import err, fail, out
 from wtkb.errors import WtkbError
 from wtkb.settings import get_settings
+from wtkb.text import TEXT_RULE, bad_character
 
 
 def _load():
@@ -26,6 +27,9 @@ def _load():
 
 def _check(question: str, limit: int) -> str | None:
     """Why a question cannot be asked, or None."""
+    bad = bad_character(question)
+    if bad:
+        return f"the question cannot be read: {bad}"
     if not question.strip():
         return "the question is empty"
     if len(question) > limit:
@@ -51,18 +55,20 @@ def ask(
         problem = _check(question, settings.max_question_chars)
         if problem:
             fail(WtkbError(problem, "ask a question of up to "
-                                     f"{settings.max_question_chars} characters, in quotes"))
+                                     f"{settings.max_question_chars} characters, in quotes, as {TEXT_RULE}"))
     try:
         qa = _load()
     except WtkbError as exc:
         fail(exc)
         return
     if jsonl:
+        # undecodable bytes become lone surrogates, refused per line by _check (not a crash for the whole run)
+        sys.stdin.reconfigure(errors="surrogateescape")
         for line in sys.stdin:
             q = line.rstrip("\r\n")
             problem = _check(q, settings.max_question_chars)
             if problem:  # keep one output line per input line
-                obj = {"question": q, "error": problem}
+                obj = {"question": q.encode("utf-8", "replace").decode("utf-8"), "error": problem}
             else:
                 obj = qa.ask(q.strip(), top_k).model_dump()
             sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")

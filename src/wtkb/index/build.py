@@ -16,12 +16,14 @@ This module keeps its heavy imports inside functions so that importing it stays 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wtkb.atomic import atomic_dir
 from wtkb.errors import IndexError_
+from wtkb.index import remote
 from wtkb.index.chroma import PARAGRAPHS, SENTENCES, chroma_client, release_chroma
 from wtkb.index.documents import context, keyword_text, sentence_id, source_words
 from wtkb.index.meta import INDEX_FORMAT, IndexMeta
@@ -39,17 +41,24 @@ def build_index(settings: Settings, corpus: Corpus) -> None:
     t0 = time.perf_counter()
     titles = {s.id: s.title for s in corpus.sources}
     records = corpus.records
+    published = None
     with atomic_dir(settings.index) as tmp:
         n_sent, dim = _build_dense(tmp / "chroma", records, titles)
         _build_bm25(tmp / "bm25", records, {s.id: source_words(s) for s in corpus.sources})
+        if settings.chroma_url:  # new server collections now; meta.json names them (see wtkb.index.remote)
+            published = remote.publish(settings.chroma_url, tmp / "chroma", (PARAGRAPHS, SENTENCES))
+            shutil.rmtree(tmp / "chroma")  # the vectors live in the server (a failed build's are dropped later)
         meta = IndexMeta(format=INDEX_FORMAT, corpus_hash=corpus.hash, model=MODEL_NAME,
                          model_package=MODEL_PACKAGE, dim=dim, records=len(records), sentences=n_sent,
                          built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                         build_seconds=round(time.perf_counter() - t0, 2))
+                         build_seconds=round(time.perf_counter() - t0, 2),
+                         chroma=published.to_dict() if published else None)
         (tmp / "meta.json").write_text(json.dumps(meta.__dict__, indent=2) + "\n", encoding="utf-8")
         readme = settings.index / "README.md"
         if readme.is_file():
             (tmp / "README.md").write_text(readme.read_text(encoding="utf-8"), encoding="utf-8")
+    if published:  # the local swap is done: point the server at the new build, drop old ones
+        remote.switch(published)
 
 
 def _build_dense(path: Path, records: list[Record], titles: dict[str, str]) -> tuple[int, int]:
@@ -92,6 +101,11 @@ def _build_dense(path: Path, records: list[Record], titles: dict[str, str]) -> t
         return len(sent_nodes), dim
     finally:
         release_chroma(client)
+
+
+def build_keyword_index(path: Path, corpus: Corpus) -> None:
+    """The BM25 index of ``corpus`` into ``path`` (as :func:`build_index` writes it)."""
+    _build_bm25(path, corpus.records, {s.id: source_words(s) for s in corpus.sources})
 
 
 def _build_bm25(path: Path, records: list[Record], words: dict[str, str]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from pathlib import Path
 
 from wtkb.errors import IndexError_
@@ -24,6 +24,7 @@ class IndexMeta:
     sentences: int
     built_at: str
     build_seconds: float
+    chroma: dict | None = None  # set when the vectors were published to a Chroma server (wtkb.index.remote)
 
     @classmethod
     def read(cls, index: Path) -> IndexMeta:
@@ -32,7 +33,8 @@ class IndexMeta:
             raise IndexError_(f"no retrieval index at {index}", BUILD_HINT)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            meta = cls(**{k: data[k] for k in cls.__dataclass_fields__})
+            meta = cls(**{k: data[k] if f.default is MISSING else data.get(k, f.default)
+                          for k, f in cls.__dataclass_fields__.items()})
         except (ValueError, KeyError, TypeError) as exc:
             raise IndexError_(f"the retrieval index at {index} is unreadable ({exc})", BUILD_HINT, path) from exc
         except OSError as exc:

@@ -28,7 +28,7 @@ from wtkb.index import (
     IndexMeta,
     check_meta,
     load_model,
-    read_vectors,
+    load_vectors,
 )
 from wtkb.models import Record
 from wtkb.reference.glossary import load_glossary
@@ -89,8 +89,8 @@ class Retriever:
     # -- loading ------------------------------------------------------------------------------
 
     def _load_vectors(self, index: Path, pos: dict[str, int]) -> None:
-        stored = read_vectors(index / "chroma")  # read-only, from a private copy (see wtkb.index.store)
-        paras, sents = stored.paragraphs, stored.sentences
+        # embedded (read-only, from a private copy, see wtkb.index.store) or from a Chroma server
+        paras, sents = load_vectors(self.settings, self.meta, index)
         if len(paras["ids"]) != len(self.records) or any(i not in pos for i in paras["ids"]):
             raise IndexError_("the vector store does not match the corpus", BUILD_HINT)
         order = np.array([pos[i] for i in paras["ids"]])

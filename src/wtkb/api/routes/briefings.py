@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from wtkb.api.guard import require_json
-from wtkb.api.schemas import PROBLEMS, TOPIC_CHARS, BriefingRequest, BriefingTopic, clean_text
+from wtkb.api.schemas import PROBLEMS, TOPIC_CHARS, BriefingRequest, BriefingTopic, Problem, clean_text
 from wtkb.api.state import AppSettings, State
 from wtkb.errors import InvalidRequest
 from wtkb.urls import page_url
@@ -32,13 +32,13 @@ async def briefing_topics(cfg: AppSettings) -> list[BriefingTopic]:
              responses={200: {"description": "The pack (see BriefingRequest.format), as an attachment",
                               "content": {"application/vnd.openxmlformats-officedocument.presentationml."
                                           "presentation": {}, "text/markdown": {}, "text/html": {}}},
-                        **PROBLEMS})
+                        **PROBLEMS, 404: {"model": Problem, "description": "The sources do not cover that topic"}})
 async def briefing(body: BriefingRequest, st: State) -> Response:
     from wtkb.briefing.render import FORMATS
 
     topic = clean_text(body.topic, "topic", st.settings.max_question_chars)
-    if len(topic) > TOPIC_CHARS:
-        raise InvalidRequest(f"topic is {len(topic)} characters long; the limit is {TOPIC_CHARS}",
+    if len(body.topic) > TOPIC_CHARS:  # as sent (the schema's maxLength), not after stripping
+        raise InvalidRequest(f"topic is {len(body.topic)} characters long; the limit is {TOPIC_CHARS}",
                              "name the topic in a few words, or use a slug from GET /briefings")
     audience = (body.audience or "").strip() or None
     data, name, slides = await st.packs.build(topic, audience, body.format)
