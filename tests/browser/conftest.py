@@ -73,11 +73,15 @@ def server(site, qa_settings):
 
 @pytest.fixture()
 def new_page(browser):
-    """``new_page(viewport=DESKTOP)``: a page in a fresh context (downloads allowed); closed after the test."""
+    """``new_page(viewport=DESKTOP)``: a page in a fresh context (downloads allowed); closed after the test.
+
+    ``bypass_csp=True`` only for tools the tests inject (axe-core): the pages' own Content-Security-Policy
+    rightly refuses an injected inline script, and ``tests/ops`` checks that policy on its own.
+    """
     contexts = []
 
-    def make(viewport: dict | None = None):
-        ctx = browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True)
+    def make(viewport: dict | None = None, bypass_csp: bool = False):
+        ctx = browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True, bypass_csp=bypass_csp)
         contexts.append(ctx)
         page = ctx.new_page()
         page.set_default_timeout(20000)

@@ -232,7 +232,7 @@ def test_phone_has_no_horizontal_scroll(server, new_page, shot, path):
 
 @pytest.mark.parametrize("path", ["index.html", SOURCE, DUTY, "ask.html", TOPIC])
 def test_no_serious_accessibility_violations(server, new_page, axe_source, path):
-    page = new_page()
+    page = new_page(bypass_csp=True)  # axe is injected as an inline script
     page.goto(server + path)
     page.wait_for_load_state("load")
     if path == "ask.html":  # with an answer on the page, which is what people look at
