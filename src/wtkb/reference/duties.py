@@ -21,9 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from wtkb.errors import SourceError
 from wtkb.models import Record
-from wtkb.reference.files import data_path, load_entries, read_yaml
-
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+from wtkb.reference.files import check_id, check_regexes, data_path, load_entries, read_yaml
 
 
 class Duty(BaseModel):
@@ -44,19 +42,12 @@ class Duty(BaseModel):
     @field_validator("id")
     @classmethod
     def _id_ok(cls, v: str) -> str:
-        if not ID_RE.match(v):
-            raise ValueError(f"id '{v}' must be lowercase letters, digits and hyphens")
-        return v
+        return check_id(v)
 
     @field_validator("patterns", "exclude")
     @classmethod
     def _regexes_ok(cls, v: list[str]) -> list[str]:
-        for p in v:
-            try:
-                re.compile(p, re.IGNORECASE)
-            except re.error as exc:
-                raise ValueError(f"pattern {p!r} is not a valid regex: {exc}") from exc
-        return v
+        return check_regexes(v)
 
     @field_validator("url")
     @classmethod

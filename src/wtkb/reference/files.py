@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,3 +63,25 @@ def load_entries(path: Path, model: type[M], what: str, fix: str, key: str = "id
         seen.add(value)
         out.append(entry)
     return out
+
+
+# -- checks shared by the data files' models (duties, roles) -------------------------------------
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def check_id(v: str) -> str:
+    """An entry id: lowercase letters, digits and hyphens (it becomes a page name and an anchor)."""
+    if not ID_RE.match(v):
+        raise ValueError(f"id '{v}' must be lowercase letters, digits and hyphens")
+    return v
+
+
+def check_regexes(v: list[str]) -> list[str]:
+    """Tagging patterns: each must compile (case-insensitive, as they are used)."""
+    for p in v:
+        try:
+            re.compile(p, re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"pattern {p!r} is not a valid regex: {exc}") from exc
+    return v

@@ -15,18 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from wtkb.errors import SourceError
 from wtkb.reference.duties import Duty, load_duties
-from wtkb.reference.files import data_path, read_yaml
-
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-def _regexes(v: list[str]) -> list[str]:
-    for p in v:
-        try:
-            re.compile(p, re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"pattern {p!r} is not a valid regex: {exc}") from exc
-    return v
+from wtkb.reference.files import check_id, check_regexes, data_path, read_yaml
 
 
 class Role(BaseModel):
@@ -42,14 +31,12 @@ class Role(BaseModel):
     @field_validator("id")
     @classmethod
     def _id_ok(cls, v: str) -> str:
-        if not ID_RE.match(v):
-            raise ValueError(f"id '{v}' must be lowercase letters, digits and hyphens")
-        return v
+        return check_id(v)
 
     @field_validator("binds")
     @classmethod
     def _binds_ok(cls, v: list[str]) -> list[str]:
-        return _regexes(v)
+        return check_regexes(v)
 
     @cached_property
     def _compiled(self) -> tuple[re.Pattern[str], ...]:
@@ -68,7 +55,7 @@ class Roles(BaseModel):
     @field_validator("everyone")
     @classmethod
     def _everyone_ok(cls, v: list[str]) -> list[str]:
-        return _regexes(v)
+        return check_regexes(v)
 
     def binds_everyone(self, duty: Duty) -> bool:
         return any(re.search(p, duty.binds, re.IGNORECASE) for p in self.everyone)
