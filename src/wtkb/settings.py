@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,6 +56,10 @@ class Settings(BaseSettings):
     llm_timeout: float = 60.0
     chroma_url: str | None = Field(None, description="A Chroma server (http://host:port) holding the vectors, "
                                                      "shared by several API workers; unset = embedded index/chroma.")
+    dense: Literal["auto", "memory", "hnsw"] = Field(
+        "auto", description="Dense scoring: 'memory' (every vector in each worker, exact), 'hnsw' (the Chroma "
+                            "server's HNSW index finds the candidates; needs WTKB_CHROMA_URL) or 'auto' (hnsw for "
+                            "an index in a Chroma server above 40,000 records, memory otherwise).")
     cors_origins: str = Field("", description="Origins allowed to call the API from a browser (CORS), "
                                               "comma-separated, e.g. https://intranet.example.org; empty = CORS off.")
     torch_threads: int | None = Field(None, ge=1, description="Torch threads per API worker (with --workers > 1).")

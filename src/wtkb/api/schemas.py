@@ -124,7 +124,7 @@ class Health(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ok", "index_loaded": True, "corpus_hash": "3cd8a043754c51d0", "model":
         "sentence-transformers/all-MiniLM-L6-v2", "records": 816, "sentences": 1244, "documents": 5,
-        "duplicates": 40, "handbook": True, "llm_mode": "off", "message": None}]})
+        "duplicates": 40, "dense": "memory", "handbook": True, "llm_mode": "off", "message": None}]})
 
     status: str = Field(description="'ok', or 'unavailable' when the index is missing, stale or unreadable.")
     index_loaded: bool
@@ -134,6 +134,9 @@ class Health(BaseModel):
     sentences: int
     documents: int
     duplicates: int
+    dense: str | None = Field(None, description="How queries are scored against the vectors: 'memory' (all "
+                                                "vectors in the worker) or 'hnsw' (the Chroma server's index); "
+                                                "see WTKB_DENSE.")
     handbook: bool = Field(description="Whether the built handbook is there to be served at /.")
     llm_mode: str
     message: str | None = Field(description="What is wrong and what to do, when status is not ok.")

@@ -31,6 +31,9 @@ POINTER = "wtkb-current"
 PREFIX = "wtkb-"
 KEEP_BUILDS = 2  # the live build and the one before it (a worker starting mid-switch may still name it)
 PAGE = 5000  # rows per request when reading vectors back
+# HNSW search breadth of published collections: at least the top-N a worker asks for in WTKB_DENSE=hnsw
+# (wtkb.retrieve.dense), so the server's candidates are as good as its graph allows
+SEARCH_EF = 400
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def publish(url: str, local_chroma: Path, names: tuple[str, ...]) -> Published:
 
 
 def _copy(src, server, name: str) -> None:
-    dest = server.create_collection(name, metadata={"hnsw:space": "cosine"})
+    dest = server.create_collection(name, metadata={"hnsw:space": "cosine", "hnsw:search_ef": SEARCH_EF})
     step = max(1, min(server.get_max_batch_size(), PAGE))
     total = src.count()
     for offset in range(0, total, step):
@@ -152,6 +155,28 @@ def read_remote(url: str, published: Published) -> tuple[dict, dict]:
                           "rebuild with `WTKB_CHROMA_URL=... wtkb build` (the server keeps only the "
                           f"{KEEP_BUILDS} newest builds), or copy the current index/ to this worker") from exc
     return paras, sents
+
+
+def published_collections(url: str, published: Published):
+    """The paragraph and sentence collections of a published build, for querying the server's HNSW."""
+    server = server_client(url)
+    try:
+        return server.get_collection(published.paragraphs), server.get_collection(published.sentences)
+    except Exception as exc:  # noqa: BLE001 - e.g. the collections were dropped by a newer build
+        raise IndexError_(f"the vectors of build {published.build} are not in the Chroma server at {url} ({exc})",
+                          "rebuild with `WTKB_CHROMA_URL=... wtkb build` (the server keeps only the "
+                          f"{KEEP_BUILDS} newest builds), or copy the current index/ to this worker") from exc
+
+
+def read_ids(coll) -> list[str]:
+    """Every id in ``coll`` (no vectors)."""
+    return _read_all(coll, [])["ids"]
+
+
+def read_metadata(coll) -> tuple[list[str], list[dict]]:
+    """Every id and metadata in ``coll`` (no vectors): the sentence spans of a published build."""
+    rows = _read_all(coll, ["metadatas"])
+    return rows["ids"], rows["metadatas"]
 
 
 def _read_all(coll, include: list[str]) -> dict[str, list]:

@@ -1,8 +1,9 @@
 """Hybrid retrieval: glossary query expansion, dense + BM25 scores, fusion, duplicate collapse.
 
-The index is built by :mod:`wtkb.index` (llama-index ingest into Chroma, bm25s on disk). At
-load time the vectors are read back from Chroma once into a numpy matrix; a query then costs
-one embedding, one BM25 pass and a few dot products, with no per-query framework overhead.
+The index is built by :mod:`wtkb.index` (llama-index ingest into Chroma, bm25s on disk). Dense
+scoring goes through :mod:`wtkb.retrieve.dense`: by default the vectors are read back from Chroma
+once into a matrix (a query then costs one embedding, one BM25 pass and a few dot products), or,
+for a large index in a Chroma server, the server's HNSW index finds the candidates.
 
 Every tunable choice lives in :class:`RetrievalConfig` (``config.py``); glossary expansion is
 ``expansion.py``. What answering needs from the index goes through the *evidence API* below
@@ -28,11 +29,11 @@ from wtkb.index import (
     IndexMeta,
     check_meta,
     load_model,
-    load_vectors,
 )
 from wtkb.models import Record
 from wtkb.reference.glossary import load_glossary
 from wtkb.retrieve.config import DEFAULT_CONFIG, FIGURES, QUANTITY_Q, RESPONSE_HEADINGS, RetrievalConfig, is_yes_no
+from wtkb.retrieve.dense import Exact, open_dense
 from wtkb.retrieve.expansion import Expander, Expansion, Initials
 from wtkb.settings import Settings
 from wtkb.text import split_sentences, tokenize
@@ -71,51 +72,22 @@ class Retriever:
         self._row_of = pos
         # canonical record of each row: a duplicate collapses onto the record it repeats
         self._canon = np.array([pos.get(r.duplicate_of or r.id, i) for i, r in enumerate(self.records)])
+        self._lock = threading.Lock()
         self._load_vectors(index, pos)
         self._load_bm25(index, pos)
         self._priors()
         self.expander = Expander(load_glossary())
         self.initials = Initials([r.text for r in self.records])
         self.model = load_model()
-        self._lock = threading.Lock()
-        # Dot products run in torch, on the same thread pool as the encoder: numpy's OpenBLAS would
-        # start its own spinning threads, and the two pools fighting over 2 cores made queries ~10x slower.
-        import torch
-
-        self._torch = torch
-        self._mat_t = torch.from_numpy(self._matrix)
-        self._sent_t = torch.from_numpy(self._sent_matrix)
 
     # -- loading ------------------------------------------------------------------------------
 
     def _load_vectors(self, index: Path, pos: dict[str, int]) -> None:
-        # embedded (read-only, from a private copy, see wtkb.index.store) or from a Chroma server
-        paras, sents = load_vectors(self.settings, self.meta, index)
-        if len(paras["ids"]) != len(self.records) or any(i not in pos for i in paras["ids"]):
-            raise IndexError_("the vector store does not match the corpus", BUILD_HINT)
-        order = np.array([pos[i] for i in paras["ids"]])
-        mat = np.zeros((len(self.records), self.meta.dim), dtype=np.float32)
-        mat[order] = np.asarray(paras["embeddings"], dtype=np.float32)
-        self._matrix = mat
-        # sentences sorted by (record row, start) so each record's sentences are one contiguous run
-        spans = [(pos[m["record"]], int(m["start"]), int(m["end"])) for m in sents["metadatas"]]
-        if any(r not in range(len(self.records)) for r, _, _ in spans):
-            raise IndexError_("the sentence vectors do not match the corpus", BUILD_HINT)
-        perm = sorted(range(len(spans)), key=lambda j: spans[j][:2])
-        self._sent_spans = [spans[j] for j in perm]
-        self._sent_matrix = np.asarray(sents["embeddings"], dtype=np.float32)[perm] if perm else \
-            np.zeros((0, self.meta.dim), np.float32)
-        self._sents_of: dict[int, range] = {}
-        j = 0
-        spans = self._sent_spans
-        while j < len(spans):
-            k = j
-            while k < len(spans) and spans[k][0] == spans[j][0]:
-                k += 1
-            self._sents_of[spans[j][0]] = range(j, k)
-            j = k
-        self._sent_starts = np.array([rg.start for rg in self._sents_of.values()], dtype=np.int64)
-        self._sent_owner = np.array(list(self._sents_of), dtype=np.int64)
+        # all vectors in memory, or the Chroma server's HNSW (WTKB_DENSE; see wtkb.retrieve.dense)
+        self._dense = open_dense(self.settings, self.meta, index, pos, self._lock)
+        sents = self._dense.sentences
+        self._sent_spans, self._sents_of = sents.spans, sents.of
+        self._sent_starts, self._sent_owner = sents.starts, sents.owner
 
     def _load_bm25(self, index: Path, pos: dict[str, int]) -> None:
         import bm25s
@@ -171,14 +143,7 @@ class Retriever:
         server runs on one thread (see :func:`wtkb.qa.load_qa`).
         """
         vecs = self.embed_many(texts)
-        q = self._torch.from_numpy(vecs)
-        with self._lock:
-            dense = (q @ self._mat_t.T).numpy()
-            sent = (q @ self._sent_t.T).numpy()
-        return [QueryVector(vecs[i], dense[i], sent[i]) for i in range(len(texts))]
-
-    def _dot(self, mat, qvec: np.ndarray) -> np.ndarray:
-        return (mat @ self._torch.from_numpy(np.ascontiguousarray(qvec, dtype=np.float32))).numpy()
+        return [QueryVector(vecs[i], d, s, x) for i, (d, s, x) in enumerate(self._dense.score_many(vecs))]
 
     def expand(self, query: str, config: RetrievalConfig | None = None) -> Expansion:
         c = config or self.config
@@ -198,7 +163,7 @@ class Retriever:
         return np.asarray(scores, dtype=np.float32)
 
     def sentence_scores(self, qvec: np.ndarray) -> np.ndarray:
-        return self._dot(self._sent_t, qvec)
+        return self._dense.score_many(qvec[None])[0][1]
 
     def best_sentence_scores(self, sent: np.ndarray, fallback: np.ndarray) -> np.ndarray:
         """Per record, the best sentence cosine (records without sentence vectors keep ``fallback``)."""
@@ -222,14 +187,15 @@ class Retriever:
         if qvec is None:
             qvec = self.embed(exp.dense_text if c.expand_dense else query)
         if isinstance(qvec, QueryVector):
-            dense, sent, qvec = qvec.dense, qvec.sentence, qvec.vec
+            dense, sent, exact, qvec = qvec.dense, qvec.sentence, qvec.exact, qvec.vec
         else:
-            dense = self._dot(self._mat_t, qvec)
-            sent = self.sentence_scores(qvec)
+            dense, sent, exact = self._dense.score_many(qvec[None])[0]
         raw = self.bm25_scores(query, exp, c)
         top = float(raw.max(initial=0.0))
         bm25 = raw / (top + c.bm25_norm * max(1, len(tokenize(query)))) if top > 0 else raw
-        s = Scores(query=query, expansion=exp, qvec=qvec, dense=dense, sentence=sent, bm25_raw=raw, bm25=bm25)
+        s = Scores(query=query, expansion=exp, qvec=qvec, dense=dense, sentence=sent, bm25_raw=raw, bm25=bm25,
+                   exact=exact)
+        self._dense.complete(s)  # hnsw: exact cosines for the fusion candidates (memory: all exact already)
         if c.fusion == "dense":
             s.fused = dense
         elif c.fusion == "bm25":
@@ -289,6 +255,7 @@ class Retriever:
         """``(start, end, cosine to the query)`` for each sentence of ``record``; a record without
         sentence vectors (a footnote) gives each sentence the paragraph's own cosine."""
         row = self._row_of[record.id]
+        self._dense.complete(s, [row])
         rng = self._sents_of.get(row)
         if not rng:
             return [(a, b, float(s.dense[row])) for a, b in split_sentences(record.text)]
@@ -375,6 +342,7 @@ class Retriever:
     def stats(self) -> dict[str, Any]:
         """What /health reports about the loaded index."""
         return {"corpus_hash": self.meta.corpus_hash, "model": self.meta.model, "records": len(self.records),
+                "dense": self._dense.mode,
                 "sentences": self.meta.sentences, "documents": len(self.corpus.sources),
                 "duplicates": sum(1 for r in self.records if r.duplicate_of)}
 
@@ -424,6 +392,7 @@ class QueryVector:
     vec: np.ndarray
     dense: np.ndarray
     sentence: np.ndarray
+    exact: Exact | None = None  # which cosines are exact (None: all; see wtkb.retrieve.dense)
 
 
 @dataclass
@@ -436,6 +405,7 @@ class Scores:
     bm25_raw: np.ndarray
     bm25: np.ndarray
     fused: np.ndarray | None = None
+    exact: Exact | None = None  # which cosines are exact (None: all; see wtkb.retrieve.dense)
 
 
 def _topic_key(record: Record) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ from wtkb.api.schemas import Health
 from wtkb.api.state import State
 
 router = APIRouter(tags=["service"])
-EMPTY = {"corpus_hash": None, "model": None, "records": 0, "sentences": 0, "documents": 0, "duplicates": 0}
+EMPTY = {"corpus_hash": None, "model": None, "records": 0, "sentences": 0, "documents": 0, "duplicates": 0,
+         "dense": None}
 
 
 @router.get("/health", response_model=Health, summary="Is the index loaded, and which one",
