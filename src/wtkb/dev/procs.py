@@ -76,10 +76,11 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
     """The environment that gives a child process these settings (paths and the Chroma server)."""
     env = {**os.environ, "WTKB_ROOT": str(settings.root), "WTKB_INDEX_DIR": str(settings.index),
            "WTKB_BUILD_DIR": str(settings.build)}
-    for key in ("WTKB_CHROMA_URL", "WTKB_LOG_QUESTIONS", "WTKB_CORS_ORIGINS"):
+    for key in ("WTKB_CHROMA_URL", "WTKB_LOG_QUESTIONS", "WTKB_CORS_ORIGINS", "WTKB_DENSE"):
         env.pop(key, None)
     if settings.chroma_url:
         env["WTKB_CHROMA_URL"] = settings.chroma_url
+    env["WTKB_DENSE"] = settings.dense
     env.update(extra)
     return env
 

@@ -4,19 +4,22 @@ Growth (``--factors 1,10,100``): corpora of 1x, 10x and 100x the real one. Copy 
 five sources byte for byte; each further copy of a document is a synthetic Markdown document made
 from the real one's paragraphs: its sections shuffled (seeded), each re-headed with a unique
 heading, and each paragraph tagged "[set k]" so no two records are duplicates (unique IDs). For
-each size, and for the embedded index and the Chroma-server mode, it reports:
+each size, and for three modes (the embedded index; a Chroma server with every vector in each
+worker, ``WTKB_DENSE=memory``; a Chroma server queried through its HNSW index, ``WTKB_DENSE=hnsw``),
+it reports:
 
-* build time and index size on disk (the server mode: local files + the server's data folder);
-* RSS per API worker once loaded;
+* build time and index size on disk (the server modes: local files + the server's data folder);
+* worker start time and RSS per API worker once loaded;
 * ``POST /ask`` p50/p95 with 1 and with 16 keep-alive clients (1 worker);
 * throughput (requests/s) with 16 clients and 1, 2 and 4 workers;
-* the in-process dense scoring cost per query (torch matmul over every paragraph and sentence)
-  against one HNSW query of the Chroma server (top 50), to show where the server's index pays.
+* the dense scoring cost per query: a torch matrix product over every paragraph and sentence (memory)
+  or the server's HNSW queries of :class:`wtkb.retrieve.dense.HnswDense` (hnsw).
 
 Sizes above ``--embed-limit`` times (default 10) are not embedded (about 1 h on 2 cores at 100x):
-each synthetic record reuses the vector of the real record it was made from plus small noise,
-and the build time is the measured rest plus the embedding time extrapolated from the measured
-per-text cost of the 1x build. The table says so in its "build" column.
+each synthetic record reuses the vector of the real record it was made from plus small noise.
+Everything else (corpus, BM25, Chroma inserts, publishing) is built and timed for real; the
+embedding time is extrapolated from the measured per-text cost of the 1x build, and the table's
+"build" column shows the two parts apart.
 
 Poison (``--poison``): 16 clients send good questions for 30 s while one bad request per second
 (a lone surrogate in a question or a topic, a blank query) goes to /ask, /search or /briefings; it reports
@@ -33,6 +36,7 @@ import random
 import shutil
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -317,42 +321,51 @@ def serve_numbers(settings: Settings, questions: list[str], seconds: float, work
     return out
 
 
-def scoring_costs(settings: Settings, url: str | None, repeats: int = 30) -> dict:
-    """Per query: in-process dense scoring (all paragraphs + sentences) vs one HNSW query on the server."""
+def scoring_costs(settings: Settings, repeats: int = 30) -> dict:
+    """Per query: the dense scoring of this mode (a matrix product over every vector, or the HNSW queries)."""
     import numpy as np
-    import torch
 
-    from wtkb.index import IndexMeta, load_vectors, remote
+    from wtkb.corpus import build_corpus
+    from wtkb.index import IndexMeta, load_vectors
+    from wtkb.retrieve.dense import dense_mode, open_dense
 
     meta = IndexMeta.read(settings.index)
-    paras, sents = load_vectors(settings, meta, settings.index)
-    mat = torch.from_numpy(np.asarray(paras["embeddings"], dtype=np.float32))
-    smat = torch.from_numpy(np.asarray(sents["embeddings"], dtype=np.float32))
-    q = mat[0].clone()
+    paras, _ = load_vectors(settings, meta, settings.index)  # query vectors: some of the stored paragraphs
+    queries = np.asarray(paras["embeddings"][:repeats], dtype=np.float32)
+    del paras
+    pos = {r.id: i for i, r in enumerate(build_corpus(settings.sources_dir).records)}
+    scorer = open_dense(settings, meta, settings.index, pos, threading.Lock())
     times = []
-    for _ in range(repeats):
+    for q in queries:
         t0 = time.perf_counter()
-        (mat @ q).numpy().argsort()
-        (smat @ q).numpy()
+        dense, sent, exact = scorer.score_many(q[None])[0]
+        if exact is not None:  # what a query completes before fusion: the dense top-N and BM25-like extras
+            extra = np.random.default_rng(len(times)).choice(len(dense), min(100, len(dense)), replace=False)
+            scorer.complete(_Probe(q, dense, sent, exact, extra))
         times.append(time.perf_counter() - t0)
-    out = {"numpy_ms": round(statistics.median(times) * 1000, 2),
-           "vectors_mib": round((mat.numel() + smat.numel()) * 4 / 2**20, 1)}
-    if url and meta.chroma:
-        coll = remote.server_client(url).get_collection(meta.chroma["paragraphs"])
-        hn = []
-        for i in range(repeats):
-            t0 = time.perf_counter()
-            coll.query(query_embeddings=[mat[i % len(mat)].tolist()], n_results=50, include=["distances"])
-            hn.append(time.perf_counter() - t0)
-        out["hnsw_ms"] = round(statistics.median(hn) * 1000, 2)
-    return out
+    return {"dense_mode": dense_mode(settings, meta), "dense_ms": round(statistics.median(times) * 1000, 2),
+            "held_mib": round(scorer.held_mib(), 1)}
+
+
+class _Probe:
+    """The fields of a :class:`wtkb.retrieve.Scores` that :meth:`HnswDense.complete` reads."""
+
+    def __init__(self, qvec, dense, sentence, exact, bm25_rows):
+        import numpy as np
+
+        self.qvec, self.dense, self.sentence, self.exact = qvec, dense, sentence, exact
+        self.bm25_raw = np.zeros(len(dense), np.float32)
+        self.bm25_raw[bm25_rows] = 1.0
 
 
 # ---- the growth table -----------------------------------------------------------------------
 
+MODES = (("embedded", "memory", False), ("server+memory", "memory", True), ("server+hnsw", "hnsw", True))
+
+
 def measure_size(real: Settings, base: Path, factor: int, chroma_url: str, chroma_data: Path, args,
                  say=print) -> list[dict]:
-    """Both modes at one corpus size: one row each."""
+    """The three modes at one corpus size: one row each (a mode that fails gets a row saying why)."""
     settings = make_project(real, base / f"x{factor}", factor)
     embed = factor <= args.embed_limit
     say(f"{factor}x: building ({'embedding' if embed else 'reusing the 1x vectors, embedding extrapolated'})…")
@@ -360,39 +373,48 @@ def measure_size(real: Settings, base: Path, factor: int, chroma_url: str, chrom
     if factor == 1:
         _remember_real(settings)
         args.per_text_s = b["build_s"] / (b["records"] + b["sentences"])
-    est = "" if embed else f" (est.: {b['build_s']:.0f} s measured + embedding extrapolated)"
-    if not embed:
-        b["build_s"] = round(b["build_s"] + args.per_text_s * (b["records"] + b["sentences"]), 1)
+    b["embed_est_s"] = 0.0 if embed else round(args.per_text_s * (b["records"] + b["sentences"]), 1)
     server_settings, publish_s = publish_copy(settings, chroma_url)
+    say(f"  built in {b['build_s']} s (ingest {b['ingest_s']} s), published in {publish_s:.0f} s")
     rows = []
-    for mode, s in (("embedded", settings), ("chroma server", server_settings)):
+    for mode, dense, served in MODES:
+        s = (server_settings if served else settings).model_copy(update={"dense": dense})
         say(f"  {mode}: serving ({b['records']} records)…")
-        serve = serve_numbers(s, args.questions, args.seconds, tuple(args.workers), say)
-        size = du_mib(s.index) + (du_mib(chroma_data) if mode == "chroma server" else 0)
-        build_s = b["build_s"] + (publish_s if mode == "chroma server" else 0)
-        rows.append({"factor": factor, "mode": mode, "records": b["records"], "sentences": b["sentences"],
-                     "embedded_for_real": embed, "build_s": round(build_s, 1), "build_note": est,
-                     "publish_s": round(publish_s, 1) if mode == "chroma server" else None,
-                     "disk_mib": round(size, 1), **serve,
-                     **scoring_costs(s, chroma_url if mode == "chroma server" else None)})
+        row = {"factor": factor, "mode": mode, "records": b["records"], "sentences": b["sentences"],
+               "embedded_for_real": embed, "build_s": b["build_s"], "ingest_s": b["ingest_s"],
+               "embed_est_s": b["embed_est_s"], "publish_s": round(publish_s, 1) if served else None,
+               "disk_mib": round(du_mib(s.index) + (du_mib(chroma_data) if served else 0), 1)}
+        try:
+            row.update(serve_numbers(s, args.questions, args.seconds, tuple(args.workers), say))
+            row.update(scoring_costs(s))
+        except Exception as exc:  # noqa: BLE001 - one failing mode must not lose the others' numbers
+            row["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+            say(f"  {mode} failed: {row['error']}")
+        rows.append(row)
     return rows
 
 
 def table(rows: list[dict], workers: list[int]) -> str:
-    head = ["size", "mode", "records (+sentences)", "build", "index on disk", "RSS/worker",
+    head = ["size", "mode", "records (+sentences)", "build", "index on disk", "worker start", "RSS/worker",
             "/ask p50/p95, 1 client", "/ask p50/p95, 16 clients", *[f"req/s {w}w" for w in workers],
-            "dense scoring in-process", "HNSW top-50 query"]
+            "dense scoring/query (vectors held)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        build_s = f"{r['build_s']:.0f} s" + (" (est.)" if not r["embedded_for_real"] else "")
+        build_s = f"{r['build_s']:.0f} s"
+        if r.get("embed_est_s"):
+            build_s += f" + ~{r['embed_est_s']:.0f} s embedding (est.)"
         if r["publish_s"] is not None:
-            build_s += f" (incl. publish {r['publish_s']:.0f} s)"
+            build_s += f" + publish {r['publish_s']:.0f} s"
         cells = [f"{r['factor']}x", r["mode"], f"{r['records']:,} (+{r['sentences']:,})", build_s,
-                 f"{r['disk_mib']:.0f} MiB", f"{r['rss_mib']} MiB",
-                 f"{r['one']['p50_ms']:.0f}/{r['one']['p95_ms']:.0f} ms",
-                 f"{r['sixteen']['p50_ms']:.0f}/{r['sixteen']['p95_ms']:.0f} ms",
-                 *[f"{r['rps'].get(w, r['rps'].get(str(w), float('nan')))}" for w in workers],  # str: from JSON
-                 f"{r['numpy_ms']} ms ({r['vectors_mib']} MiB)", f"{r['hnsw_ms']} ms" if "hnsw_ms" in r else "—"]
+                 f"{r['disk_mib']:.0f} MiB"]
+        if "error" in r and "one" not in r:
+            lines.append("| " + " | ".join(cells + [f"failed: {r['error'][:80]}"] + [""] * (len(head) - 6)) + " |")
+            continue
+        cells += [f"{r['ready_s']:.0f} s", f"{r['rss_mib']} MiB",
+                  f"{r['one']['p50_ms']:.0f}/{r['one']['p95_ms']:.0f} ms",
+                  f"{r['sixteen']['p50_ms']:.0f}/{r['sixteen']['p95_ms']:.0f} ms",
+                  *[f"{r['rps'].get(w, r['rps'].get(str(w), float('nan')))}" for w in workers],  # str: from JSON
+                  f"{r['dense_ms']} ms ({r['held_mib']} MiB)" if "dense_ms" in r else "—"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
