@@ -54,6 +54,8 @@ def _status(url: str) -> int | None:
 def _wait(proc: Proc, path: str, timeout: float, want: int = 200) -> None:
     deadline = time.monotonic() + timeout
     while _status(proc.url + path) != want:
+        if "Q&A unavailable" in proc.output():  # the worker started without an index: waiting cannot help
+            raise RuntimeError(f"{proc.url}: the index could not be loaded:\n{proc.output()[-3000:]}")
         if proc.process.poll() is not None:
             raise RuntimeError(f"{proc.url}: the server exited ({proc.process.returncode}):\n{proc.output()[-3000:]}")
         if time.monotonic() > deadline:

@@ -180,11 +180,6 @@ def read_metadata(coll) -> tuple[list[str], list[dict]]:
 
 
 def _read_all(coll, include: list[str]) -> dict[str, list]:
-    out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
-    total = coll.count()
-    for offset in range(0, total, PAGE):
-        rows = coll.get(include=include, limit=PAGE, offset=offset)
-        out["ids"].extend(rows["ids"])
-        for k in include:
-            out[k].extend(list(rows[k]))
-    return out
+    from wtkb.index.store import read_paged
+
+    return read_paged(coll, include, PAGE)

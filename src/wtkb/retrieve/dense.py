@@ -246,6 +246,14 @@ def open_dense(settings: Settings, meta: IndexMeta, index: Path, pos: dict[str, 
 
     if dense_mode(settings, meta) == "hnsw":
         published = Published.from_dict(meta.chroma)
-        return HnswDense(settings.chroma_url or published.url, published, pos, meta.records, meta.sentences)
+        url = settings.chroma_url or published.url
+        try:
+            return HnswDense(url, published, pos, meta.records, meta.sentences)
+        except IndexError_:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a server that fails mid-read: the same advice
+            raise IndexError_(f"the sentence spans of build {published.build} cannot be read from the Chroma "
+                              f"server at {url} ({type(exc).__name__}: {str(exc)[:200]})",
+                              "check the server (its log, its disk) and restart this worker") from exc
     paras, sents = load_vectors(settings, meta, index)
     return MemoryDense(paras, sents, pos, len(pos), meta.dim, lock)
