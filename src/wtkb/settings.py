@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     dense: Literal["auto", "memory", "hnsw"] = Field(
         "auto", description="Dense scoring: 'memory' (every vector in each worker, exact), 'hnsw' (the Chroma "
                             "server's HNSW index finds the candidates; needs WTKB_CHROMA_URL) or 'auto' (hnsw for "
-                            "an index in a Chroma server above 40,000 records, memory otherwise).")
+                            "an index in a Chroma server above 100,000 records, memory otherwise).")
     cors_origins: str = Field("", description="Origins allowed to call the API from a browser (CORS), "
                                               "comma-separated, e.g. https://intranet.example.org; empty = CORS off.")
     torch_threads: int | None = Field(None, ge=1, description="Torch threads per API worker (with --workers > 1).")

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 DENSE_MODES = ("auto", "memory", "hnsw")
 # auto: the server's HNSW above this many records (measured: see README, "Growth: how it scales")
-AUTO_HNSW_RECORDS = 40_000
+AUTO_HNSW_RECORDS = 100_000
 TOP_PARAGRAPHS = 200  # paragraphs asked of the server's HNSW per query
 TOP_SENTENCES = 400  # sentences asked of the server's HNSW per query
 BM25_CANDIDATES = 100  # the best BM25 records also get exact cosines before fusion
