@@ -64,18 +64,21 @@ class AnswerConfig:
     deep: int = 8  # a typed question also draws on paragraphs down to this rank that have what it needs
     topic_hits: int = 3  # the consultation topics of this many top paragraphs lend their decision / figures
     topic_share: float = 0.95  # ... at this share of the paragraph's score
+    anchor: int = 2  # the best sentence of each of this many top paragraphs is always taken first
 
 
 DEFAULT_ANSWER_CONFIG = AnswerConfig()
 QUESTION_END = re.compile(r"\?[\W_]*$")
 CONDITION = re.compile(r"\b(where|if|unless|only|provided|except|as long as|whether|must|should not|cannot)\b", re.I)
 
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # what a question of each type asks for, and the sentences that have it
 QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (re.compile(r"\b(?:how many|how much|what percent(?:age)?|percentage|proportion|number of|what share|"
                           r"what (?:was|is) the split)\b|%", re.I),
-               # a figure: a percentage or a count, not a section number or a year
-               re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b|(?<!section )(?<!\bs)\b(?!(?:19|20)\d\d\b)\d{2,}\b|"
+               # a figure: a percentage or a count, not a section number, a year or a day of the month
+               re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b|(?<!section )(?<!\bs)\b(?!(?:19|20)\d\d\b)\d{2,}\b"
+                          rf"(?!(?:st|nd|rd|th)?\s+(?:{MONTHS})\b)|"
                           r"\b(?:half|third|quarter|majority|minority)\b", re.I)),
     "why": (re.compile(r"\bwhy\b|\breasons?\b|\bhow come\b|\brationale\b", re.I),
             re.compile(r"\b(?:because|so that|in order to|to ensure|due to|as a result|reasons?|therefore|"
@@ -96,6 +99,9 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                re.compile(r"\b(?:will|now|new|changed?|removed?|introduc\w*|updated?|replac\w*|amend\w*|strengthen\w*|"
                           r"clarif\w*|no longer|instead|added)\b", re.I)),
 }
+# "what percentage / what % / what proportion" is answered by a percentage when the paragraphs have one
+PERCENT_Q = re.compile(r"\bper ?cent(?:age)?s?\b|%|\bproportion\b|\bwhat share\b", re.I)
+PERCENT = re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b", re.I)
 REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|mandatory|statutory|obliged|duty|"
                            r"need to|needs to|allowed|legal(?:ly)?)\b", re.I)
 VIEWS_Q = re.compile(r"\b(?:respondents?|responses?|views?|feedback|agreed?|support(?:ed)?|percentage|%|said|"
@@ -234,8 +240,9 @@ class Composer:
         c = config or self.config
         cands = self.candidates(s, hits, c)
         if "number" in question_types(s.query):  # "how many / what %" is answered by a figure
-            figures = QUESTION_TYPES["number"][1]
-            cands = [x for x in cands if figures.search(x.text)] or cands
+            figures = PERCENT if PERCENT_Q.search(s.query) else QUESTION_TYPES["number"][1]
+            cands = ([x for x in cands if figures.search(x.text)] or
+                     [x for x in cands if QUESTION_TYPES["number"][1].search(x.text)] or cands)
         if not cands:
             return []
         best = max(x.score for x in cands)
@@ -253,6 +260,11 @@ class Composer:
                 per[rid] = per.get(rid, 0) + 1
                 picked.append(x)
 
+        top_ids = [h.record.id for h in sorted(hits, key=lambda h: h.rank)[:c.anchor]]
+        for rid in top_ids:  # the top paragraph is the retriever's best evidence: its best sentence leads
+            best_of = next((x for x in ranked if x.hit.record.id == rid), None)
+            if best_of is not None:
+                take(best_of, c.max_sentences)
         for x in ranked:  # the best sentence of each paragraph first, so the answer draws on several
             if x.score >= best - c.margin and x.hit.record.id not in per:
                 take(x, c.max_sentences)

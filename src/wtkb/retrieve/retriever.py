@@ -31,9 +31,10 @@ from wtkb.index import (
     load_vectors,
 )
 from wtkb.models import Record
+from wtkb.reference.everyday import load_everyday
 from wtkb.reference.glossary import load_glossary
 from wtkb.retrieve.config import DEFAULT_CONFIG, FIGURES, QUANTITY_Q, RESPONSE_HEADINGS, RetrievalConfig, is_yes_no
-from wtkb.retrieve.expansion import Expander, Expansion, Initials
+from wtkb.retrieve.expansion import Everyday, Expander, Expansion, Initials, Spelling
 from wtkb.settings import Settings
 from wtkb.text import split_sentences, tokenize
 
@@ -76,6 +77,8 @@ class Retriever:
         self._priors()
         self.expander = Expander(load_glossary())
         self.initials = Initials([r.text for r in self.records])
+        self.everyday = Everyday(load_everyday())
+        self.spelling = Spelling(list(self._bm25.vocab_dict))
         self.model = load_model()
         self._lock = threading.Lock()
         # Dot products run in torch, on the same thread pool as the encoder: numpy's OpenBLAS would
@@ -182,7 +185,8 @@ class Retriever:
 
     def expand(self, query: str, config: RetrievalConfig | None = None) -> Expansion:
         c = config or self.config
-        return self.initials.expand(self.expander.expand(query, plain_terms=c.expand_plain_terms), self.knows)
+        exp = self.everyday.expand(self.expander.expand(query, plain_terms=c.expand_plain_terms))
+        return self.spelling.expand(self.initials.expand(exp, self.knows), self.knows)
 
     def bm25_scores(self, query: str, expansion: Expansion, config: RetrievalConfig | None = None) -> np.ndarray:
         """Raw BM25 of every record; glossary expansion terms count ``expansion_weight``."""
