@@ -192,7 +192,7 @@ class QA:
         for _, hs in parts:
             for h in hs:
                 cited.setdefault(h.record.id, h)
-        ordered = sorted(cited.values(), key=lambda h: (h.rank, -h.score))
+        ordered = list(cited.values())  # in the order the answer first cites them, so its markers read [1], [2] …
         answer = " ".join(p.lead + p.text + (f" [{', '.join(p.ids)}]" if p.ids else "") for p, _ in parts)
         rest = [h for h in hits if h.record.id not in cited]
         topics = self.knowledge.topics_for([h.record.id for h in ordered] + [h.record.id for h in rest])

@@ -103,7 +103,9 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 PERCENT_Q = re.compile(r"\bper ?cent(?:age)?s?\b|%|\bproportion\b|\bwhat share\b", re.I)
 PERCENT = re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b", re.I)
 REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|mandatory|statutory|obliged|duty|"
-                           r"need to|needs to|allowed|legal(?:ly)?)\b", re.I)
+                           r"need to|needs to|allowed|legal(?:ly)?|"
+                           # "who decides / who is responsible / how should X decide": asks what is required
+                           r"who (?:decides|is responsible|are responsible|should|must|has to|will)|decide[sd]?)\b", re.I)
 VIEWS_Q = re.compile(r"\b(?:respondents?|responses?|views?|feedback|agreed?|support(?:ed)?|percentage|%|said|"
                      r"think|thought|felt|opinions?|concerns?|quotes?|consultation (?:find|found|say|said))\b", re.I)
 # "what did NASS say / the Panel's take / Ofsted's view": a question about what someone said
