@@ -9,6 +9,9 @@ key concept is one the sources cannot cover:
   gives a time: the sources are a consultation response and local briefings, not procedures;
 - another UK nation (Scotland, Wales, Northern Ireland) that none of the top paragraphs mentions:
   the guidance is England's.
+- a count ("how many social workers are there in Devon?") and none of the top paragraphs gives a
+  number for the thing counted ("35 questions", "ten different services"): the sources are not
+  statistics. Counting people or organisations is answered by counts of responses.
 
 The refusal speaks to a practitioner: it says what the sources are, where such questions are
 answered instead, and lists only paragraphs that share the question's own words (or none).

@@ -1,4 +1,13 @@
-"""Glossary query expansion: practitioner shorthand ("DV", "CIN", "LADO") -> the sources' wording."""
+"""Query expansion: the words a practitioner types -> the sources' wording.
+
+* :class:`Expander`: glossary shorthand ("DV", "CIN", "LADO", plurals such as "FGCs" and "LAs");
+* :class:`Everyday`: everyday words ("info", "kids", "money") from ``reference/data/everyday.yaml``;
+* :class:`Initials`: acronyms the glossary lacks, read off the corpus's own capitalised names;
+* :class:`Spelling`: a misspelt word ("safegaurding") read as the corpus word one edit away.
+
+Expansion phrases go into the embedded text and, at ``expansion_weight``, into BM25; the words they
+account for count as known when the refusal rule measures how much of a question the sources know.
+"""
 
 from __future__ import annotations
 
