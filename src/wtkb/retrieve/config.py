@@ -25,6 +25,7 @@ class RetrievalConfig:
     w_response_yes_no: float = 0.02  # ... more so for a yes/no question
     w_directory: float = -0.1  # short items of a long name list (e.g. Annex A, who responded)
     w_length: float = 0.05  # log length: a little preference for substantial paragraphs
+    w_named_source: float = 0.1  # the question names a document's publisher ("Devon", "Bond Solon")
     bm25_norm: float = 0.5  # BM25 is divided by (max + bm25_norm * query terms)
     rrf_k: int = 60  # for fusion="rrf"
     rrf_dense_share: float = 0.5  # for fusion="rrf"
@@ -43,6 +44,9 @@ YES_NO_Q = re.compile(r"^\s*(?:[^?]*?\s[-–:]\s*)?(is|are|was|were|do|does|did|
                       r"has|have|had|shall)\b", re.I)
 FIGURES = re.compile(r"%|per ?cent|\b\d{2,}\b")
 RESPONSE_HEADINGS = ("Government response", "Following your feedback")
+# words of a publisher's name that do not single it out ("Devon Safeguarding Children Partnership" -> devon)
+PUBLISHER_GENERIC = frozenset("""hm government department for of and the a an education health social care home office
+local safeguarding children partnership partnerships not named in text council board""".split())
 
 
 def is_yes_no(question: str) -> bool:

@@ -14,6 +14,7 @@ behind it are private.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,15 @@ from wtkb.index import (
 from wtkb.models import Record
 from wtkb.reference.everyday import load_everyday
 from wtkb.reference.glossary import load_glossary
-from wtkb.retrieve.config import DEFAULT_CONFIG, FIGURES, QUANTITY_Q, RESPONSE_HEADINGS, RetrievalConfig, is_yes_no
+from wtkb.retrieve.config import (
+    DEFAULT_CONFIG,
+    FIGURES,
+    PUBLISHER_GENERIC,
+    QUANTITY_Q,
+    RESPONSE_HEADINGS,
+    RetrievalConfig,
+    is_yes_no,
+)
 from wtkb.retrieve.expansion import Everyday, Expander, Expansion, Initials, Spelling
 from wtkb.settings import Settings
 from wtkb.text import split_sentences, tokenize
@@ -148,6 +157,20 @@ class Retriever:
         self._directory = np.array([r.kind == "list_item" and len(r.text.split()) < 8 and sizes[self._sec_of[i]] >= 30
                                    for i, r in enumerate(recs)], np.float32)
         self._length = np.log1p(np.array([len(r.text.split()) for r in recs], np.float32)) / 5
+        # the distinctive words of each publisher's name -> the rows of its documents
+        self._publisher_rows: dict[str, np.ndarray] = {}
+        for src in self.corpus.sources:
+            rows = np.array([i for i, r in enumerate(recs) if r.document == src.id], dtype=np.int64)
+            for w in set(re.findall(r"[a-z]+", (src.publisher or "").lower())) - PUBLISHER_GENERIC:
+                have = self._publisher_rows.get(w)
+                self._publisher_rows[w] = rows if have is None else np.union1d(have, rows)
+
+    def named_sources(self, query: str) -> np.ndarray:
+        """1.0 for the records of each document whose publisher the question names ("Devon", "Bond Solon")."""
+        out = np.zeros(len(self.records), np.float32)
+        for w in set(re.findall(r"[a-z]+", query.lower())) & self._publisher_rows.keys():
+            out[self._publisher_rows[w]] = 1.0
+        return out
 
     # -- query --------------------------------------------------------------------------------
 
@@ -247,6 +270,8 @@ class Retriever:
                      + c.w_response * self._response + c.w_directory * self._directory + c.w_length * self._length)
             if c.w_quantity and QUANTITY_Q.search(query):
                 fused += c.w_quantity * self._figures
+            if c.w_named_source:
+                fused += c.w_named_source * self.named_sources(query)
             if c.w_response_yes_no and is_yes_no(query):
                 fused += c.w_response_yes_no * self._response
             s.fused = fused
