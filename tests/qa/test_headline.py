@@ -116,3 +116,24 @@ def test_shorthand_plurals_everyday_words_and_typos_are_understood(qa, question,
     a = qa.ask(question)
     assert a.supported
     assert any(w.lower() in a.answer.lower() for w in words)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("what is the Plymouth safeguarding partnership's phone number", "never mention Plymouth"),
+    ("whats MARAC", "never mention MARAC"),
+    ("what is the LADO's phone number in Devon?", "no contact details"),
+])
+def test_names_and_contact_details_the_sources_lack_are_refused_with_the_reason(qa, question, reason):
+    a = qa.ask(question)
+    assert not a.supported and reason in a.answer
+
+
+def test_a_contact_the_sources_give_is_answered(qa):
+    a = qa.ask("what's the Devon front door phone number?")
+    assert a.supported and "0345 155 1071" in a.answer
+    assert a.sentences[0].lead.startswith("In Devon")
+
+
+def test_a_capital_that_only_starts_the_question_is_not_a_name(qa):
+    assert qa.refusal.unknown_names("Tell me about family group conferences") == []
+    assert qa.refusal.unknown_names("does the guidance cover FGCs?") == []  # a glossary plural

@@ -9,6 +9,11 @@ key concept is one the sources cannot cover:
   gives a time: the sources are a consultation response and local briefings, not procedures;
 - another UK nation (Scotland, Wales, Northern Ireland) that none of the top paragraphs mentions:
   the guidance is England's.
+- a name or an acronym ("Plymouth", "MARAC", "GIRFEC") that neither the sources nor the glossary
+  know: the sources never mention it;
+- contact details ("the LADO's phone number") that no top paragraph gives for what the question
+  names (Devon's Front Door number does not answer for the LADO, or for Cornwall); when one does,
+  the question is answered whatever its support score;
 - a count ("how many social workers are there in Devon?") and none of the top paragraphs gives a
   number for the thing counted ("35 questions", "ten different services"): the sources are not
   statistics. Counting people or organisations is answered by counts of responses.
@@ -24,7 +29,7 @@ from dataclasses import dataclass
 
 from wtkb.qa.compose import AnswerConfig
 from wtkb.qa.knowledge import DEFINITION_WORDS
-from wtkb.retrieve import Hit, Retriever, Scores
+from wtkb.retrieve import Expansion, Hit, Retriever, Scores
 from wtkb.text import tokenize
 
 UNSUPPORTED = "The sources in this handbook do not answer this question."
@@ -57,6 +62,20 @@ NUMBER_WORD = re.compile(r"^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eig
 # asked about people or organisations, a consultation answers with counts of its responses
 RESPONDENTS = frozenset(tokenize("people person organisations organisation respondents responses comments "
                                  "submissions individuals groups practitioners"))
+# contact details: "what's the LADO's phone number?", "email for the front door"
+ASKS_CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline|email|e-mail)\b|"
+                          r"\b(?:contact|email) (?:details|address)\b|"
+                          r"\b(?:what|whats|what's|what is) the (?:\w+ ){0,4}number\b(?! of)|"
+                          r"\bnumber (?:for|of) (?:the )?(?:\w+ ){0,3}(?:lado|front door|mash|team|service|partnership|"
+                          r"police|duty)\b", re.I)
+CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline)\b|\b(?:contact|email|e-mail) (?:details|address)\b|"
+                          r"\bemail\b|\b(?:what|whats|what's|what is) the (?:\w+ ){0,4}number\b(?! of)|\bnumber (?:for|of) (?:the )?"
+                          r"(?:\w+ ){0,3}(?:lado|front door|mash|team|service|partnership|police|duty)\b", re.I)
+CONTACT = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|@[\w-]+\.|https?://|www\.", re.I)  # not 999
+CONTACT_WORDS = frozenset(tokenize("phone telephone tel mobile helpline contact details email e-mail address number "
+                                   "call ring what whats"))
+# a name or an acronym as typed: "Plymouth", "MARAC", "FGCs"
+NAME_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][a-z]+|[A-Z]{2,}[a-z]?s?)(?![\w'’])")
 NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b|(?-i:\bNI\b)", re.I)
 NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
 
@@ -132,14 +151,20 @@ class Refusal:
     def verdict(self, s: Scores, hits: list[Hit], defined: bool = False,
                 config: AnswerConfig | None = None) -> Verdict:
         c = config or self.config
-        uncovered = self.uncovered(s.query, hits)
+        uncovered = self.uncovered(s.query, hits, s.expansion)
         if uncovered:
             return Verdict(False, uncovered)
-        if defined or self.support(s, hits, c) >= c.threshold or self.top_hit_has_all_terms(s, hits):
+        if defined or self.support(s, hits, c) >= c.threshold or self.top_hit_has_all_terms(s, hits) \
+                or self.answers_by_rule(s.query, hits):
             return Verdict(True)
         return Verdict(False)
 
-    def uncovered(self, question: str, hits: list[Hit]) -> str:
+    def answers_by_rule(self, question: str, hits: list[Hit]) -> bool:
+        """The question asks for contact details and a top paragraph gives them for what it names (a phone
+        number embeds weakly, so the support score alone would refuse "the Devon front door number?")."""
+        return bool(ASKS_CONTACT.search(question)) and self.gives_contact(question, hits[:3])
+
+    def uncovered(self, question: str, hits: list[Hit], expansion: Expansion | None = None) -> str:
         """Why the question's key concept is outside the sources ("" if it is not)."""
         top = hits[:3]
         nation = NATIONS.search(question)
@@ -147,12 +172,51 @@ class Refusal:
             name = NATION_NAMES.get(nation.group(0).lower(), nation.group(0).title())
             return (f"The sources are about England's guidance; they say nothing about {name}. "
                     "Each UK nation has its own child protection guidance.")
+        names = self.unknown_names(question, expansion)
+        if names:
+            return f"The sources never mention {' or '.join(names)}."
+        if ASKS_CONTACT.search(question) and not self.gives_contact(question, top):
+            return "The sources give no contact details for this."
         if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
             return "The sources do not set out timescales for this."
         counted = counted_nouns(question)
         if counted and not any(counts(h.record.text, counted) for h in top):
             return "The sources give no figure for this."
         return ""
+
+    def gives_contact(self, question: str, hits: list[Hit]) -> bool:
+        """A paragraph gives a phone number, email or web address for what the question names: "the LADO's
+        phone number in Devon" is not answered by Devon's Front Door number."""
+        what = set(self.retriever.content_tokens(question)) - CONTACT_WORDS - self.retriever.publisher_words()
+        names = {t for w in self.names(question) for t in tokenize(w)} - CONTACT_WORDS  # "Cornwall", "Devon"
+        for h in hits:
+            if CONTACT.search(h.record.text):
+                src = self.retriever.source(h.record.document)
+                words = set(tokenize(" ".join([h.record.text, *h.record.section, src.publisher if src else ""])))
+                if (not what or what & words) and names <= words:
+                    return True
+        return False
+
+    def unknown_names(self, question: str, expansion: Expansion | None = None) -> list[str]:
+        """Names and acronyms in the question ("Plymouth", "MARAC", "GIRFEC") that neither the sources nor the
+        glossary know: a question about something the sources never mention. A capital that only starts the
+        question is not a name."""
+        known = (expansion or self.retriever.expand(question)).known_tokens
+        out = []
+        for word in self.names(question):
+            toks = tokenize(word)
+            if toks and not any(self.retriever.knows(t) or t in known for t in (toks[0], toks[0].rstrip("s"))):
+                out.append(word)
+        return out
+
+    @staticmethod
+    def names(question: str) -> list[str]:
+        """The names and acronyms as typed ("Cornwall", "LADO"); a capital that only starts the question is not one."""
+        out = []
+        for m in NAME_WORD.finditer(question):
+            if question[:m.start()].strip(" \"'‘“(") or m.group(0).isupper():
+                out.append(m.group(0))
+        return list(dict.fromkeys(out))
 
     def related(self, s: Scores, hits: list[Hit], strict: bool = False) -> list[Hit]:
         """The retrieved paragraphs that share a content word with the question (glossary expansions count);

@@ -165,6 +165,10 @@ class Retriever:
                 have = self._publisher_rows.get(w)
                 self._publisher_rows[w] = rows if have is None else np.union1d(have, rows)
 
+    def publisher_words(self) -> set[str]:
+        """The distinctive words of the publishers' names ("devon", "bond", "solon")."""
+        return set(self._publisher_rows)
+
     def named_sources(self, query: str) -> np.ndarray:
         """1.0 for the records of each document whose publisher the question names ("Devon", "Bond Solon")."""
         out = np.zeros(len(self.records), np.float32)
