@@ -68,9 +68,6 @@ ASKS_CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline|email|e-mai
                           r"\b(?:what|whats|what's|what is) the (?:\w+ ){0,4}number\b(?! of)|"
                           r"\bnumber (?:for|of) (?:the )?(?:\w+ ){0,3}(?:lado|front door|mash|team|service|partnership|"
                           r"police|duty)\b", re.I)
-CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline)\b|\b(?:contact|email|e-mail) (?:details|address)\b|"
-                          r"\bemail\b|\b(?:what|whats|what's|what is) the (?:\w+ ){0,4}number\b(?! of)|\bnumber (?:for|of) (?:the )?"
-                          r"(?:\w+ ){0,3}(?:lado|front door|mash|team|service|partnership|police|duty)\b", re.I)
 CONTACT = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|@[\w-]+\.|https?://|www\.", re.I)  # not 999
 CONTACT_WORDS = frozenset(tokenize("phone telephone tel mobile helpline contact details email e-mail address number "
                                    "call ring what whats"))
