@@ -37,6 +37,7 @@ from wtkb.reference.glossary import load_glossary
 from wtkb.retrieve.config import (
     DEFAULT_CONFIG,
     FIGURES,
+    ASKS_VIEWS,
     PUBLISHER_GENERIC,
     QUANTITY_Q,
     RESPONSE_HEADINGS,
@@ -157,6 +158,7 @@ class Retriever:
         self._directory = np.array([r.kind == "list_item" and len(r.text.split()) < 8 and sizes[self._sec_of[i]] >= 30
                                    for i, r in enumerate(recs)], np.float32)
         self._length = np.log1p(np.array([len(r.text.split()) for r in recs], np.float32)) / 5
+        self._views = np.array([r.voice in ("respondents", "quote") for r in recs], np.float32)
         # the distinctive words of each publisher's name -> the rows of its documents
         self._publisher_rows: dict[str, np.ndarray] = {}
         for src in self.corpus.sources:
@@ -274,6 +276,8 @@ class Retriever:
                      + c.w_response * self._response + c.w_directory * self._directory + c.w_length * self._length)
             if c.w_quantity and QUANTITY_Q.search(query):
                 fused += c.w_quantity * self._figures
+            if c.w_views and ASKS_VIEWS.search(query):
+                fused += c.w_views * self._views
             if c.w_named_source:
                 fused += c.w_named_source * self.named_sources(query)
             if c.w_response_yes_no and is_yes_no(query):
