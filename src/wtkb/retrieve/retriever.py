@@ -35,9 +35,9 @@ from wtkb.models import Record
 from wtkb.reference.everyday import load_everyday
 from wtkb.reference.glossary import load_glossary
 from wtkb.retrieve.config import (
+    ASKS_VIEWS,
     DEFAULT_CONFIG,
     FIGURES,
-    ASKS_VIEWS,
     PUBLISHER_GENERIC,
     QUANTITY_Q,
     RESPONSE_HEADINGS,
