@@ -155,7 +155,7 @@ class Retriever:
         self._sec_of = np.repeat(np.arange(len(starts)), sizes)
         self._figures = np.array([bool(FIGURES.search(r.text)) for r in recs], np.float32)
         self._response = np.array([any(h.startswith(RESPONSE_HEADINGS) for h in r.section) for r in recs], np.float32)
-        self._directory = np.array([r.kind == "list_item" and len(r.text.split()) < 8 and sizes[self._sec_of[i]] >= 30
+        self._directory = np.array([r.kind == "list_item" and len(r.text.split()) < 10 and sizes[self._sec_of[i]] >= 30
                                    for i, r in enumerate(recs)], np.float32)
         self._length = np.log1p(np.array([len(r.text.split()) for r in recs], np.float32)) / 5
         self._views = np.array([r.voice in ("respondents", "quote") for r in recs], np.float32)
