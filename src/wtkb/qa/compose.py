@@ -82,7 +82,8 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                # a figure: a percentage or a count, not a section number, a year or a day of the month
                re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b|(?<!section )(?<!\bs)\b(?!(?:19|20)\d\d\b)\d{2,}\b"
                           rf"(?!(?:st|nd|rd|th)?\s+(?:{MONTHS})\b)|"
-                          r"\b(?:half|third|quarter|majority|minority)\b", re.I)),
+                          r"\b(?:half|third|quarter|majority|minority|two|three|four|five|six|seven|eight|nine|ten|"
+                          r"eleven|twelve|\w+teen|twenty|thirty|forty|fifty|hundreds?|thousands?|dozens?)\b", re.I)),
     "why": (re.compile(r"\bwhy\b|\breasons?\b|\bhow come\b|\brationale\b", re.I),
             re.compile(r"\b(?:because|so that|in order to|to ensure|due to|as a result|reasons?|therefore|"
                        r"given that|since|aims? to|aimed to|intended to|to allow|to help|to enable|to avoid|until|"
@@ -140,6 +141,12 @@ class Sentence:
 
 def question_types(question: str) -> list[str]:
     return [k for k, (q, _) in QUESTION_TYPES.items() if q.search(question)]
+
+
+def asks_figure(question: str) -> bool:
+    """The question asks for a figure first: "how many…", "what % …", not "who decides how much…"."""
+    found = {k: m.start() for k, (q, _) in QUESTION_TYPES.items() if (m := q.search(question))}
+    return "number" in found and found["number"] <= min(found.get("who", 10**6), found.get("why", 10**6))
 
 
 MODAL_Q = frozenset({"can", "could", "must", "should", "may", "shall", "do", "does", "will", "would"})
@@ -245,7 +252,7 @@ class Composer:
         """1–5 sentences, the decision first for a yes/no question, else in paragraph rank and reading order."""
         c = config or self.config
         cands = self.candidates(s, hits, c)
-        if "number" in question_types(s.query):  # "how many / what %" is answered by a figure
+        if asks_figure(s.query):  # "how many / what %" is answered by a figure
             figures = PERCENT if PERCENT_Q.search(s.query) else QUESTION_TYPES["number"][1]
             cands = ([x for x in cands if figures.search(x.text)] or
                      [x for x in cands if QUESTION_TYPES["number"][1].search(x.text)] or cands)
