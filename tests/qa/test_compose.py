@@ -8,7 +8,8 @@ import pytest
 
 from wtkb.qa.compose import QUESTION_TYPES, asks_requirement, question_types
 from wtkb.qa.knowledge import DUTY_REF, is_definition
-from wtkb.qa.refusal import NATIONS, Refusal
+from wtkb.qa.refusal import NATIONS, RESPONDENTS, Refusal, counted_nouns, counts
+from wtkb.retrieve.expansion import Everyday, Expansion, Spelling
 from wtkb.urls import term_url
 
 
@@ -80,3 +81,44 @@ def test_term_url_matches_the_glossary_anchors():
     assert term_url("CIN") == "/generated/glossary.html#term-CIN"
     assert term_url("lead practitioner", "/wtkb/") == "/wtkb/generated/glossary.html#term-lead-practitioner"
     assert term_url("DPA 2018") == "/generated/glossary.html#term-DPA-2018"
+
+
+@pytest.mark.parametrize("question, counted", [
+    ("how many social workers are there in Devon?", {"worker"}),
+    ("how many questions were in the WT consultation", {"question"}),
+    ("how many ofsted inspections of children's services happen each year", {"inspect"}),
+    ("what did respondents say about the chair?", set()),
+])
+def test_counted_nouns(question, counted):
+    assert counted_nouns(question) == counted
+
+
+@pytest.mark.parametrize("question", ["how many answered the question on delegation?",
+                                      "how many organisations/people commented on equalities?",
+                                      "how many comments did the title change get"])
+def test_counting_people_is_answered_by_response_counts(question):
+    assert RESPONDENTS <= counted_nouns(question)
+
+
+@pytest.mark.parametrize("text, nouns, expected", [
+    ("It consisted of a total of 35 questions.", {"question"}, True),
+    ("We heard from practitioners covering ten different services in Devon.", {"servic"}, True),
+    ("The consultation asked questions about services.", {"question", "servic"}, False),
+    ("Social workers still hold 2023 cases.", {"worker"}, False),  # the figure must come before the thing counted
+])
+def test_counts(text, nouns, expected):
+    assert counts(text, nouns) is expected
+
+
+def test_everyday_words_expand_to_the_sources_wording():
+    exp = Everyday({"money": ("funding",), "kid": ("children",)}).expand(Expansion("is there new money for kids?"))
+    assert exp.phrases == ["funding", "children"] and {"money", "kid"} <= exp.known_tokens
+
+
+def test_spelling_reads_a_typo_as_the_corpus_word_one_edit_away():
+    sp = Spelling(["safeguard", "partner", "practition"])
+    assert sp.correct("safegaurd") == "safeguard"  # swapped letters
+    assert sp.correct("partnr") == "partner"  # a missing letter
+    assert sp.correct("bread") is None
+    exp = sp.expand(Expansion("a lead safegaurding partner"), knows=lambda t: t in {"lead", "partner"})
+    assert exp.phrases == ["safeguard"] and "safegaurd" in exp.known_tokens

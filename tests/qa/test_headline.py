@@ -66,6 +66,9 @@ def test_percentage_for_lead_practitioner_gives_figures(qa):
     assert a.supported
     assert "%" in a.answer
     assert a.sentences[0].voice in ("respondents", "local")
+    # the national figure for the section 17 change, not only a count of comments or Devon's 41%
+    assert "36% of respondents said yes" in a.answer
+    assert all("%" in p.text for p in a.sentences)  # a percentage question is answered with percentages
 
 
 def test_local_evidence_says_it_is_local(qa):
@@ -81,3 +84,56 @@ def test_local_evidence_says_it_is_local(qa):
 def test_uncovered_headline_questions_are_refused(qa, question):
     a = qa.ask(question)
     assert not a.supported and a.answer.startswith(UNSUPPORTED)
+
+
+def test_the_top_paragraph_always_speaks(qa):
+    """The retriever's best paragraphs contribute their best sentence, even when another scores a sentence higher."""
+    from wtkb.qa.compose import DEFAULT_ANSWER_CONFIG
+
+    q = "did the DfE use AI to analyse the consultation answers?"
+    s = qa.retriever.score(q)
+    hits = qa.retriever.rank(s, 5)
+    picked = qa.pick_sentences(s, qa.composer.pool(s, hits))
+    assert {h.record.id for h in hits[:DEFAULT_ANSWER_CONFIG.anchor]} <= {x.hit.record.id for x in picked}
+    assert "generative AI was used to create theme labels" in qa.ask(q).answer
+    # a number question draws only on sentences with a figure, anchored or not
+    assert "It consisted of a total of 35 questions" in qa.ask("how many questions were in the WT consultation").answer
+
+
+@pytest.mark.parametrize("question", ["how many social workers are there in Devon?",
+                                      "how many children are on a child protection plan in england?"])
+def test_a_count_the_sources_never_give_is_refused(qa, question):
+    a = qa.ask(question)
+    assert not a.supported
+    assert "The sources give no figure for this." in a.answer
+
+
+@pytest.mark.parametrize("question, words", [
+    ("Are FGCs going to cost LAs more / is there new money?", ["family group conference"]),
+    ("what is a lead safegaurding partner", ["Lead Safeguarding Partner", "LSP"]),
+])
+def test_shorthand_plurals_everyday_words_and_typos_are_understood(qa, question, words):
+    a = qa.ask(question)
+    assert a.supported
+    assert any(w.lower() in a.answer.lower() for w in words)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("what is the Plymouth safeguarding partnership's phone number", "never mention Plymouth"),
+    ("whats MARAC", "never mention MARAC"),
+    ("what is the LADO's phone number in Devon?", "no contact details"),
+])
+def test_names_and_contact_details_the_sources_lack_are_refused_with_the_reason(qa, question, reason):
+    a = qa.ask(question)
+    assert not a.supported and reason in a.answer
+
+
+def test_a_contact_the_sources_give_is_answered(qa):
+    a = qa.ask("what's the Devon front door phone number?")
+    assert a.supported and "0345 155 1071" in a.answer
+    assert a.sentences[0].lead.startswith("In Devon")
+
+
+def test_a_capital_that_only_starts_the_question_is_not_a_name(qa):
+    assert qa.refusal.unknown_names("Tell me about family group conferences") == []
+    assert qa.refusal.unknown_names("does the guidance cover FGCs?") == []  # a glossary plural

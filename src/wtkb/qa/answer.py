@@ -146,7 +146,8 @@ class QA:
         else:
             picked = self.composer.pick(s, self.composer.pool(s, hits))
             if summaries:  # after the handbook's summary, only sentences from paragraphs that use the term
-                picked = [x for x in picked if any(self.knowledge.uses(sm, x.hit) for sm in summaries)]
+                picked = [x for x in picked if any(self.knowledge.uses(sm, x.hit) for sm in summaries)
+                          and not self.retriever.is_directory(x.hit.record)]  # not "MSE ICB" from a name list
             parts += self._copied_parts(picked)
         return self._answer(question, parts, hits)
 
@@ -154,6 +155,11 @@ class QA:
         out = []
         for sm in summaries:
             using = [h for h in hits if self.knowledge.uses(sm, h)][:2]
+            have = {h.record.id for h in using}
+            for rid in sm.cites[:1] if sm.source == "glossary" else ():  # where the sources spell the term out
+                rec = self.retriever.record(rid)
+                if rec is not None and rid not in have:
+                    using = [*using[:1], Hit(rec, hits[0].score if hits else 0.0, 0.0, 0.0, len(hits) + 1)]
             out.append((AnswerSentence(text=sm.text, ids=[], sources=[h.record.id for h in using], source=sm.source,
                                        voice="handbook", voice_label="The handbook's summary", url=sm.url), using))
         return out
@@ -192,7 +198,7 @@ class QA:
         for _, hs in parts:
             for h in hs:
                 cited.setdefault(h.record.id, h)
-        ordered = sorted(cited.values(), key=lambda h: (h.rank, -h.score))
+        ordered = list(cited.values())  # in the order the answer first cites them, so its markers read [1], [2] …
         answer = " ".join(p.lead + p.text + (f" [{', '.join(p.ids)}]" if p.ids else "") for p, _ in parts)
         rest = [h for h in hits if h.record.id not in cited]
         topics = self.knowledge.topics_for([h.record.id for h in ordered] + [h.record.id for h in rest])

@@ -110,7 +110,17 @@ class Knowledge:
         # the term, its spellings and expansion, and its first two query phrases ("child in need",
         # "section 17" for CIN): how the sources word it
         terms = (e.term, *e.aliases, *((_plain(e.expansion),) if e.expansion else ()), *e.query_expansion[:2])
-        return Summary(text, "glossary", term_url(e.term, self.settings.base_url), tuple(terms))
+        return Summary(text, "glossary", term_url(e.term, self.settings.base_url), tuple(terms),
+                       self.spelled_out(e))
+
+    def spelled_out(self, e: GlossaryEntry, limit: int = 1) -> tuple[str, ...]:
+        """The paragraphs where the sources spell the term out ("Joint Targeted Area Inspections (JTAs)"):
+        the best source for the handbook's expansion of an acronym."""
+        if not e.expansion or len(e.term) > 8:
+            return ()
+        full = re.escape(_plain(e.expansion)).replace(r"\ ", r"[\s-]+")
+        pat = re.compile(rf"\b{full}(?:s|'s|’s)?\s*\(\s*[A-Za-z]+s?\s*\)", re.I)
+        return tuple(r.id for r in self._records if not r.duplicate_of and pat.search(r.text))[:limit]
 
     def duty_for(self, question: str) -> tuple[Duty, list[str]] | None:
         m = DUTY_REF.search(question)
@@ -137,7 +147,7 @@ class Knowledge:
         text = hit.record.text
         for t in summary.terms:
             flags = 0 if (t.isupper() and len(t) <= 6) else re.I
-            if re.search(rf"(?<![\w]){re.escape(t)}(?![\w])", text, flags):
+            if re.search(rf"(?<![\w]){re.escape(t)}(?:s|'s|’s)?(?![\w])", text, flags):  # "Inspections", "ICBs"
                 return True
         return False
 

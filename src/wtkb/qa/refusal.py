@@ -9,6 +9,14 @@ key concept is one the sources cannot cover:
   gives a time: the sources are a consultation response and local briefings, not procedures;
 - another UK nation (Scotland, Wales, Northern Ireland) that none of the top paragraphs mentions:
   the guidance is England's.
+- a name or an acronym ("Plymouth", "MARAC", "GIRFEC") that neither the sources nor the glossary
+  know: the sources never mention it;
+- contact details ("the LADO's phone number") that no top paragraph gives for what the question
+  names (Devon's Front Door number does not answer for the LADO, or for Cornwall); when one does,
+  the question is answered whatever its support score;
+- a count ("how many social workers are there in Devon?") and none of the top paragraphs gives a
+  number for the thing counted ("35 questions", "ten different services"): the sources are not
+  statistics. Counting people or organisations is answered by counts of responses.
 
 The refusal speaks to a practitioner: it says what the sources are, where such questions are
 answered instead, and lists only paragraphs that share the question's own words (or none).
@@ -21,7 +29,7 @@ from dataclasses import dataclass
 
 from wtkb.qa.compose import AnswerConfig
 from wtkb.qa.knowledge import DEFINITION_WORDS
-from wtkb.retrieve import Hit, Retriever, Scores
+from wtkb.retrieve import Expansion, Hit, Retriever, Scores
 from wtkb.text import tokenize
 
 UNSUPPORTED = "The sources in this handbook do not answer this question."
@@ -41,6 +49,30 @@ TIMESCALE = re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?)\
                        r"\b(?:by|until|before|no later than|from) (?:the end of )?(?:\d{1,2}(?:st|nd|rd|th)? )?"
                        r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                        r"spring|summer|autumn|winter) )?20\d\d\b", re.I)
+# "how many social workers are there…": the thing counted is the phrase after "how many", up to its verb
+COUNT_VERBS = (r"are|is|were|was|werent|weren't|do|does|did|have|has|had|in|on|of|for|per|each|there|will|would|can|"
+               r"could|should|must|came|took|get|got|happen\w*|respond\w*|comment\w*|said|say|think|thought|agreed|"
+               r"disagreed|answered|ticked|supported|wanted|felt")
+HOW_MANY = re.compile(rf"\bhow many\s+((?:[\w'’/-]+\s+){{0,3}}?[\w'’/-]+?)"
+                      rf"(?=\s+(?:{COUNT_VERBS})\b|\s*[?,.;:]|$)", re.I)
+STARTS_WITH_VERB = re.compile(rf"^(?:{COUNT_VERBS})\b|\w+ly\b", re.I)
+# a figure in the sources' words: "35 questions", "ten different services", "over 1,000 responses"
+NUMBER_WORD = re.compile(r"^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                         r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|dozens?)$")
+# asked about people or organisations, a consultation answers with counts of its responses
+RESPONDENTS = frozenset(tokenize("people person organisations organisation respondents responses comments "
+                                 "submissions individuals groups practitioners"))
+# contact details: "what's the LADO's phone number?", "email for the front door"
+ASKS_CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline|email|e-mail)\b|"
+                          r"\b(?:contact|email) (?:details|address)\b|"
+                          r"\b(?:what|whats|what's|what is) the (?:\w+ ){0,4}number\b(?! of)|"
+                          r"\bnumber (?:for|of) (?:the )?(?:\w+ ){0,3}(?:lado|front door|mash|team|service|partnership|"
+                          r"police|duty)\b", re.I)
+CONTACT = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|@[\w-]+\.|https?://|www\.", re.I)  # not 999
+CONTACT_WORDS = frozenset(tokenize("phone telephone tel mobile helpline contact details email e-mail address number "
+                                   "call ring what whats"))
+# a name or an acronym as typed: "Plymouth", "MARAC", "FGCs"
+NAME_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][a-z]+|[A-Z]{2,}[a-z]?s?)(?![\w'’])")
 NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b|(?-i:\bNI\b)", re.I)
 NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
 
@@ -49,6 +81,32 @@ NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", 
 class Verdict:
     supported: bool
     reason: str = ""  # why a question is refused, in a practitioner's words ("" when answered)
+
+
+def counted_nouns(question: str) -> set[str]:
+    """What a "how many X" question counts: the stemmed head word of each X ("social workers" -> "worker"),
+    with the response counts that answer it when X is people or organisations."""
+    out: set[str] = set()
+    for m in HOW_MANY.finditer(question):
+        phrase = re.sub(r"\s+\w+ly$", "", m.group(1))
+        if STARTS_WITH_VERB.match(phrase):  # "how many answered / actually responded": people
+            out |= RESPONDENTS
+            continue
+        for part in re.split(r"[/]|\band\b|\bor\b", phrase):
+            toks = tokenize(part)
+            if toks and toks[-1].isalpha():
+                out.add(toks[-1])
+    return out | RESPONDENTS if out & RESPONDENTS else out
+
+
+def counts(text: str, nouns: set[str]) -> bool:
+    """Whether ``text`` gives a figure for one of ``nouns``: a number within four words before it."""
+    words = re.findall(r"[\w%][\w,.%'’-]*", text.lower())
+    for i, w in enumerate(words):
+        stem = tokenize(w)
+        if stem and stem[0] in nouns and any(NUMBER_WORD.match(x.rstrip(".,")) for x in words[max(0, i - 4):i]):
+            return True
+    return False
 
 
 class Refusal:
@@ -90,14 +148,20 @@ class Refusal:
     def verdict(self, s: Scores, hits: list[Hit], defined: bool = False,
                 config: AnswerConfig | None = None) -> Verdict:
         c = config or self.config
-        uncovered = self.uncovered(s.query, hits)
+        uncovered = self.uncovered(s.query, hits, s.expansion)
         if uncovered:
             return Verdict(False, uncovered)
-        if defined or self.support(s, hits, c) >= c.threshold or self.top_hit_has_all_terms(s, hits):
+        if defined or self.support(s, hits, c) >= c.threshold or self.top_hit_has_all_terms(s, hits) \
+                or self.answers_by_rule(s.query, hits):
             return Verdict(True)
         return Verdict(False)
 
-    def uncovered(self, question: str, hits: list[Hit]) -> str:
+    def answers_by_rule(self, question: str, hits: list[Hit]) -> bool:
+        """The question asks for contact details and a top paragraph gives them for what it names (a phone
+        number embeds weakly, so the support score alone would refuse "the Devon front door number?")."""
+        return bool(ASKS_CONTACT.search(question)) and self.gives_contact(question, hits[:3])
+
+    def uncovered(self, question: str, hits: list[Hit], expansion: Expansion | None = None) -> str:
         """Why the question's key concept is outside the sources ("" if it is not)."""
         top = hits[:3]
         nation = NATIONS.search(question)
@@ -105,9 +169,51 @@ class Refusal:
             name = NATION_NAMES.get(nation.group(0).lower(), nation.group(0).title())
             return (f"The sources are about England's guidance; they say nothing about {name}. "
                     "Each UK nation has its own child protection guidance.")
+        names = self.unknown_names(question, expansion)
+        if names:
+            return f"The sources never mention {' or '.join(names)}."
+        if ASKS_CONTACT.search(question) and not self.gives_contact(question, top):
+            return "The sources give no contact details for this."
         if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
             return "The sources do not set out timescales for this."
+        counted = counted_nouns(question)
+        if counted and not any(counts(h.record.text, counted) for h in top):
+            return "The sources give no figure for this."
         return ""
+
+    def gives_contact(self, question: str, hits: list[Hit]) -> bool:
+        """A paragraph gives a phone number, email or web address for what the question names: "the LADO's
+        phone number in Devon" is not answered by Devon's Front Door number."""
+        what = set(self.retriever.content_tokens(question)) - CONTACT_WORDS - self.retriever.publisher_words()
+        names = {t for w in self.names(question) for t in tokenize(w)} - CONTACT_WORDS  # "Cornwall", "Devon"
+        for h in hits:
+            if CONTACT.search(h.record.text):
+                src = self.retriever.source(h.record.document)
+                words = set(tokenize(" ".join([h.record.text, *h.record.section, src.publisher if src else ""])))
+                if (not what or what & words) and names <= words:
+                    return True
+        return False
+
+    def unknown_names(self, question: str, expansion: Expansion | None = None) -> list[str]:
+        """Names and acronyms in the question ("Plymouth", "MARAC", "GIRFEC") that neither the sources nor the
+        glossary know: a question about something the sources never mention. A capital that only starts the
+        question is not a name."""
+        known = (expansion or self.retriever.expand(question)).known_tokens
+        out = []
+        for word in self.names(question):
+            toks = tokenize(word)
+            if toks and not any(self.retriever.knows(t) or t in known for t in (toks[0], toks[0].rstrip("s"))):
+                out.append(word)
+        return out
+
+    @staticmethod
+    def names(question: str) -> list[str]:
+        """The names and acronyms as typed ("Cornwall", "LADO"); a capital that only starts the question is not one."""
+        out = []
+        for m in NAME_WORD.finditer(question):
+            if question[:m.start()].strip(" \"'‘“(") or m.group(0).isupper():
+                out.append(m.group(0))
+        return list(dict.fromkeys(out))
 
     def related(self, s: Scores, hits: list[Hit], strict: bool = False) -> list[Hit]:
         """The retrieved paragraphs that share a content word with the question (glossary expansions count);

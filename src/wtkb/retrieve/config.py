@@ -25,6 +25,8 @@ class RetrievalConfig:
     w_response_yes_no: float = 0.02  # ... more so for a yes/no question
     w_directory: float = -0.1  # short items of a long name list (e.g. Annex A, who responded)
     w_length: float = 0.05  # log length: a little preference for substantial paragraphs
+    w_named_source: float = 0.1  # the question names a document's publisher ("Devon", "Bond Solon")
+    w_views: float = 0.05  # the question asks what people said: records in respondents' or a quote's voice
     bm25_norm: float = 0.5  # BM25 is divided by (max + bm25_norm * query terms)
     rrf_k: int = 60  # for fusion="rrf"
     rrf_dense_share: float = 0.5  # for fusion="rrf"
@@ -43,6 +45,14 @@ YES_NO_Q = re.compile(r"^\s*(?:[^?]*?\s[-–:]\s*)?(is|are|was|were|do|does|did|
                       r"has|have|had|shall)\b", re.I)
 FIGURES = re.compile(r"%|per ?cent|\b\d{2,}\b")
 RESPONSE_HEADINGS = ("Government response", "Following your feedback")
+# "what did respondents / people / parents say, think, like, worry about": asks for views, not decisions
+ASKS_VIEWS = re.compile(r"\b(?:respondents?|people|practitioners|stakeholders|parents|professionals|staff|schools|"
+                        r"health|police|they|anyone|anybody)\b.{0,40}?\b(?:say|said|think|thought|feel|felt|like|liked|"
+                        r"want|wanted|worried|worry|concerns?|back|backed|raise|raised|comment(?:ed)?|view|views)\b|"
+                        r"\bviews? (?:of|on|from)\b|\bwhat did \w+(?: \w+)? (?:say|think)\b", re.I)
+# words of a publisher's name that do not single it out ("Devon Safeguarding Children Partnership" -> devon)
+PUBLISHER_GENERIC = frozenset("""hm government department for of and the a an education health social care home office
+local safeguarding children partnership partnerships not named in text council board""".split())
 
 
 def is_yes_no(question: str) -> bool:

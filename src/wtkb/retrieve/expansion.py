@@ -1,4 +1,13 @@
-"""Glossary query expansion: practitioner shorthand ("DV", "CIN", "LADO") -> the sources' wording."""
+"""Query expansion: the words a practitioner types -> the sources' wording.
+
+* :class:`Expander`: glossary shorthand ("DV", "CIN", "LADO", plurals such as "FGCs" and "LAs");
+* :class:`Everyday`: everyday words ("info", "kids", "money") from ``reference/data/everyday.yaml``;
+* :class:`Initials`: acronyms the glossary lacks, read off the corpus's own capitalised names;
+* :class:`Spelling`: a misspelt word ("safegaurding") read as the corpus word one edit away.
+
+Expansion phrases go into the embedded text and, at ``expansion_weight``, into BM25; the words they
+account for count as known when the refusal rule measures how much of a question the sources know.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +44,7 @@ class Expander:
             full = [a for a in e.aliases if not _is_shorthand(a, e)]
             if e.expansion:
                 full.append(_clean_expansion(e.expansion))
-            self._patterns.append((e, _alternation(short), _alternation(full)))
+            self._patterns.append((e, _alternation(short, plural=True), _alternation(full)))
 
     def expand(self, query: str, plain_terms: bool = False) -> Expansion:
         out = Expansion(query)
@@ -65,13 +74,68 @@ def _clean_expansion(text: str) -> str:
     return re.sub(r"\s*\(.*?\)", "", text).strip()
 
 
-def _alternation(words: list[str]) -> re.Pattern[str]:
+def _alternation(words: list[str], plural: bool = False) -> re.Pattern[str]:
+    """One pattern for ``words``; with ``plural`` an acronym also matches with an "s" ("FGCs", "LAs")."""
     words = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
     if not words:
         return re.compile(r"(?!x)x")
     alts = "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+").replace("'", "['’]?").replace("’", "['’]?")
                     for w in words)
-    return re.compile(rf"(?<![\w.])(?:{alts})(?![\w])", re.IGNORECASE)
+    tail = "(?:s|'s|’s)?" if plural else ""
+    return re.compile(rf"(?<![\w.])(?:{alts}){tail}(?![\w])", re.IGNORECASE)
+
+
+class Everyday:
+    """Everyday words ("info", "kids", "money") -> the sources' wording (``reference/data/everyday.yaml``)."""
+
+    def __init__(self, table: dict[str, tuple[str, ...]]):
+        self._table = [(_alternation([w], plural=True), w, phrases) for w, phrases in table.items()]
+
+    def expand(self, exp: Expansion) -> Expansion:
+        low = exp.query.lower()
+        for pattern, word, phrases in self._table:
+            if pattern.search(exp.query):
+                exp.known_tokens.update(tokenize(word))
+                exp.phrases += [p for p in phrases if p.lower() not in low and p not in exp.phrases]
+        return exp
+
+
+class Spelling:
+    """A misspelt query word ("safegaurding") read as the corpus word one edit away ("safeguard").
+
+    Symmetric deletion: two words are within one insertion, deletion, substitution or adjacent
+    swap of each other when deleting at most one letter from each gives the same string. Only
+    words of five or more letters that the corpus and glossary do not know are corrected, and
+    only to a corpus word of the same first letter.
+    """
+
+    MIN = 6
+
+    def __init__(self, vocabulary: list[str]):
+        self._by_key: dict[str, list[str]] = {}
+        for w in vocabulary:
+            if len(w) >= self.MIN - 1 and w.isalpha():
+                for k in _deletions(w):
+                    self._by_key.setdefault(k, []).append(w)
+
+    def correct(self, token: str) -> str | None:
+        found = {w for k in _deletions(token) for w in self._by_key.get(k, []) if w[0] == token[0]}
+        return min(found, key=lambda w: (abs(len(w) - len(token)), w)) if found else None
+
+    def expand(self, exp: Expansion, knows) -> Expansion:
+        for word in re.findall(rf"[A-Za-z]{{{self.MIN},}}", exp.query):
+            tokens = tokenize(word)
+            if not tokens or knows(tokens[0]) or tokens[0] in exp.known_tokens:
+                continue
+            fixed = self.correct(tokens[0])
+            if fixed:
+                exp.known_tokens.add(tokens[0])
+                exp.phrases.append(fixed)
+        return exp
+
+
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
 # a run of capitalised words, small joining words allowed inside: "Sudden Unexpected Death in Childhood"

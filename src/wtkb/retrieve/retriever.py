@@ -15,6 +15,7 @@ behind it are private.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +32,20 @@ from wtkb.index import (
     load_model,
 )
 from wtkb.models import Record
+from wtkb.reference.everyday import load_everyday
 from wtkb.reference.glossary import load_glossary
-from wtkb.retrieve.config import DEFAULT_CONFIG, FIGURES, QUANTITY_Q, RESPONSE_HEADINGS, RetrievalConfig, is_yes_no
+from wtkb.retrieve.config import (
+    ASKS_VIEWS,
+    DEFAULT_CONFIG,
+    FIGURES,
+    PUBLISHER_GENERIC,
+    QUANTITY_Q,
+    RESPONSE_HEADINGS,
+    RetrievalConfig,
+    is_yes_no,
+)
 from wtkb.retrieve.dense import Exact, open_dense
-from wtkb.retrieve.expansion import Expander, Expansion, Initials
+from wtkb.retrieve.expansion import Everyday, Expander, Expansion, Initials, Spelling
 from wtkb.settings import Settings
 from wtkb.text import split_sentences, tokenize
 
@@ -78,6 +89,8 @@ class Retriever:
         self._priors()
         self.expander = Expander(load_glossary())
         self.initials = Initials([r.text for r in self.records])
+        self.everyday = Everyday(load_everyday())
+        self.spelling = Spelling(list(self._bm25.vocab_dict))
         self.model = load_model()
 
     # -- loading ------------------------------------------------------------------------------
@@ -114,9 +127,28 @@ class Retriever:
         self._sec_of = np.repeat(np.arange(len(starts)), sizes)
         self._figures = np.array([bool(FIGURES.search(r.text)) for r in recs], np.float32)
         self._response = np.array([any(h.startswith(RESPONSE_HEADINGS) for h in r.section) for r in recs], np.float32)
-        self._directory = np.array([r.kind == "list_item" and len(r.text.split()) < 8 and sizes[self._sec_of[i]] >= 30
+        self._directory = np.array([r.kind == "list_item" and len(r.text.split()) < 10 and sizes[self._sec_of[i]] >= 30
                                    for i, r in enumerate(recs)], np.float32)
         self._length = np.log1p(np.array([len(r.text.split()) for r in recs], np.float32)) / 5
+        self._views = np.array([r.voice in ("respondents", "quote") for r in recs], np.float32)
+        # the distinctive words of each publisher's name -> the rows of its documents
+        self._publisher_rows: dict[str, np.ndarray] = {}
+        for src in self.corpus.sources:
+            rows = np.array([i for i, r in enumerate(recs) if r.document == src.id], dtype=np.int64)
+            for w in set(re.findall(r"[a-z]+", (src.publisher or "").lower())) - PUBLISHER_GENERIC:
+                have = self._publisher_rows.get(w)
+                self._publisher_rows[w] = rows if have is None else np.union1d(have, rows)
+
+    def publisher_words(self) -> set[str]:
+        """The distinctive words of the publishers' names ("devon", "bond", "solon")."""
+        return set(self._publisher_rows)
+
+    def named_sources(self, query: str) -> np.ndarray:
+        """1.0 for the records of each document whose publisher the question names ("Devon", "Bond Solon")."""
+        out = np.zeros(len(self.records), np.float32)
+        for w in set(re.findall(r"[a-z]+", query.lower())) & self._publisher_rows.keys():
+            out[self._publisher_rows[w]] = 1.0
+        return out
 
     # -- query --------------------------------------------------------------------------------
 
@@ -147,7 +179,8 @@ class Retriever:
 
     def expand(self, query: str, config: RetrievalConfig | None = None) -> Expansion:
         c = config or self.config
-        return self.initials.expand(self.expander.expand(query, plain_terms=c.expand_plain_terms), self.knows)
+        exp = self.everyday.expand(self.expander.expand(query, plain_terms=c.expand_plain_terms))
+        return self.spelling.expand(self.initials.expand(exp, self.knows), self.knows)
 
     def bm25_scores(self, query: str, expansion: Expansion, config: RetrievalConfig | None = None) -> np.ndarray:
         """Raw BM25 of every record; glossary expansion terms count ``expansion_weight``."""
@@ -209,6 +242,10 @@ class Retriever:
                      + c.w_response * self._response + c.w_directory * self._directory + c.w_length * self._length)
             if c.w_quantity and QUANTITY_Q.search(query):
                 fused += c.w_quantity * self._figures
+            if c.w_views and ASKS_VIEWS.search(query):
+                fused += c.w_views * self._views
+            if c.w_named_source:
+                fused += c.w_named_source * self.named_sources(query)
             if c.w_response_yes_no and is_yes_no(query):
                 fused += c.w_response_yes_no * self._response
             s.fused = fused
