@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from wtkb.qa.compose import QUESTION_TYPES, asks_requirement, question_types
+from wtkb.qa.compose import QUESTION_TYPES, STANCE, asks_requirement, question_types
 from wtkb.qa.knowledge import DUTY_REF, is_definition
 from wtkb.qa.refusal import NATIONS, RESPONDENTS, Refusal, counted_nouns, counts
 from wtkb.retrieve.expansion import Everyday, Expansion, Spelling
@@ -122,3 +122,14 @@ def test_spelling_reads_a_typo_as_the_corpus_word_one_edit_away():
     assert sp.correct("bread") is None
     exp = sp.expand(Expansion("a lead safegaurding partner"), knows=lambda t: t in {"lead", "partner"})
     assert exp.phrases == ["safeguard"] and "safegaurd" in exp.known_tokens
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("36% of respondents said yes, the changes will improve outcomes, 38% said no", True),
+    ("Over half of respondents (52%) agreed/strongly agreed to having a mutually agreed chair", True),
+    ("41% were supportive, with the rest either opposing or responding 'Don't know'", True),
+    ("Health and education were the two largest identified groups referenced in around a fifth of responses (18%)",
+     False),
+])
+def test_a_stance_figure_says_who_was_for_or_against(text, expected):
+    assert bool(STANCE.search(text)) is expected

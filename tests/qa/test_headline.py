@@ -68,6 +68,8 @@ def test_percentage_for_lead_practitioner_gives_figures(qa):
     assert a.sentences[0].voice in ("respondents", "local")
     # the national figure for the section 17 change, not only a count of comments or Devon's 41%
     assert "36% of respondents said yes" in a.answer
+    # "supported" asks for a stance: the answer leads with it, not with "18% referenced health and education"
+    assert a.sentences[0].text.startswith("36% of respondents said yes")
     assert all("%" in p.text for p in a.sentences)  # a percentage question is answered with percentages
 
 
@@ -137,3 +139,14 @@ def test_a_contact_the_sources_give_is_answered(qa):
 def test_a_capital_that_only_starts_the_question_is_not_a_name(qa):
     assert qa.refusal.unknown_names("Tell me about family group conferences") == []
     assert qa.refusal.unknown_names("does the guidance cover FGCs?") == []  # a glossary plural
+
+
+@pytest.mark.parametrize("question, source", [
+    ("what does bond solon say the key changes are", "bondsolon2023"),
+    ("what does devon say about the levels of need", "devon2024"),
+])
+def test_a_question_naming_its_source_is_answered_from_that_source(qa, question, source):
+    # "say" / "according to" only attribute the question: it is answered although it embeds weakly
+    a = qa.ask(question)
+    assert a.supported
+    assert a.citations[0].document == source

@@ -105,6 +105,9 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 # "what percentage / what % / what proportion" is answered by a percentage when the paragraphs have one
 PERCENT_Q = re.compile(r"\bper ?cent(?:age)?s?\b|%|\bproportion\b|\bwhat share\b", re.I)
 PERCENT = re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b", re.I)
+# "what % supported / agreed / opposed…" asks for the figure of a stance, not of who responded
+STANCE = re.compile(r"\b(?:support\w*|agree\w*|disagree\w*|back(?:ed|ing)?|favou?r\w*|oppos\w*|against|"
+                    r"welcom\w*|yes|no)\b", re.I)
 REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|mandatory|statutory|obliged|duty|"
                            r"need to|needs to|allowed|legal(?:ly)?|"
                            # "who decides / who is responsible / how should X decide": asks what is required
@@ -253,7 +256,9 @@ class Composer:
         cands = self.candidates(s, hits, c)
         if asks_figure(s.query):  # "how many / what %" is answered by a figure
             figures = PERCENT if PERCENT_Q.search(s.query) else QUESTION_TYPES["number"][1]
-            cands = ([x for x in cands if figures.search(x.text)] or
+            stance = STANCE.search(s.query) is not None
+            cands = ([x for x in cands if figures.search(x.text) and (not stance or STANCE.search(x.text))] or
+                     [x for x in cands if figures.search(x.text)] or
                      [x for x in cands if QUESTION_TYPES["number"][1].search(x.text)] or cands)
         if not cands:
             return []

@@ -1,7 +1,7 @@
 """When the sources answer a question, and what a practitioner reads when they do not.
 
 Answered when the support score reaches the threshold, or every word of the question is known
-and the top paragraph has all the corpus ones, or the handbook's glossary / duties register
+and one of the top two paragraphs has all the corpus ones, or the handbook's glossary / duties register
 defines what a definition question asks about. Refused, whatever the scores, when the question's
 key concept is one the sources cannot cover:
 
@@ -75,6 +75,8 @@ CONTACT_WORDS = frozenset(tokenize("phone telephone tel mobile helpline contact 
 NAME_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][a-z]+|[A-Z]{2,}[a-z]?s?)(?![\w'’])")
 NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b|(?-i:\bNI\b)", re.I)
 NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
+# words that only attribute a question to the source it names ("according to Bond Solon", "what does Devon say")
+ATTRIBUTION_WORDS = frozenset(tokenize("according say says said think thinks thought view views"))
 
 
 @dataclass(frozen=True)
@@ -126,24 +128,33 @@ class Refusal:
         return c.w_dense * float(s.dense.max()) + c.w_sentence * best_sentence + c.w_vocab * (vocab - 1)
 
     def top_hit_has_all_terms(self, s: Scores, hits: list[Hit]) -> bool:
-        """Every word of the question is known and the top paragraph contains all of the corpus ones.
+        """Every word of the question is known and one of the top two paragraphs contains all the corpus ones.
 
         A short, specific question ("what is OASys", "NICCO?", "sudc and JAR - what do these stand
         for?") embeds weakly, so its support score is low even when the top paragraph is plainly
         about it; this parameter-free test answers it. Words that only make it a definition
-        question ("stand for", "mean") do not count.
+        question ("stand for", "mean") do not count, nor, when the question names the publisher of
+        the top paragraph's source, the words that only attribute it ("according to Bond Solon",
+        "what does Devon say").
         """
         if not hits:
             return False
         r = self.retriever
-        toks = [t for t in r.content_tokens(s.query) if t not in DEFINITION_WORDS]
+        ignore = DEFINITION_WORDS | (ATTRIBUTION_WORDS if self.names_source_of(s.query, hits[0]) else frozenset())
+        toks = [t for t in r.content_tokens(s.query) if t not in ignore]
         known = s.expansion.known_tokens
         if not toks or any(not r.knows(t) and t not in known for t in toks):
             return False
         in_corpus = [t for t in toks if r.knows(t)]
         for t in toks:  # an acronym read off the corpus's names: the name's words must be there
             in_corpus += [w for w in tokenize(s.expansion.acronyms.get(t, "")) if r.knows(w)]
-        return bool(in_corpus) and r.has_terms(hits[0].record, list(dict.fromkeys(in_corpus)))
+        return bool(in_corpus) and any(r.has_terms(h.record, list(dict.fromkeys(in_corpus))) for h in hits[:2])
+
+    def names_source_of(self, question: str, hit: Hit) -> bool:
+        """The question names the publisher of ``hit``'s source ("Bond Solon", "Devon")."""
+        src = self.retriever.source(hit.record.document)
+        words = set(re.findall(r"[a-z]+", question.lower())) & self.retriever.publisher_words()
+        return bool(src and words & set(re.findall(r"[a-z]+", (src.publisher or "").lower())))
 
     def verdict(self, s: Scores, hits: list[Hit], defined: bool = False,
                 config: AnswerConfig | None = None) -> Verdict:
