@@ -114,13 +114,22 @@ class Knowledge:
                        self.spelled_out(e))
 
     def spelled_out(self, e: GlossaryEntry, limit: int = 1) -> tuple[str, ...]:
-        """The paragraphs where the sources spell the term out ("Joint Targeted Area Inspections (JTAs)"):
-        the best source for the handbook's expansion of an acronym."""
+        """The paragraphs where the sources spell the term out: the best source for the handbook's expansion
+        of an acronym. Preferred in this order: the expansion with the acronym after it ("Joint Targeted Area
+        Inspections (JTAIs)"), the expansion in brackets after another name ("Section 17 (Child In Need)"),
+        the expansion anywhere ("designated safeguarding lead")."""
         if not e.expansion or len(e.term) > 8:
             return ()
         full = re.escape(_plain(e.expansion)).replace(r"\ ", r"[\s-]+")
-        pat = re.compile(rf"\b{full}(?:s|'s|’s)?\s*\(\s*[A-Za-z]+s?\s*\)", re.I)
-        return tuple(r.id for r in self._records if not r.duplicate_of and pat.search(r.text))[:limit]
+        patterns = (re.compile(rf"\b{full}(?:s|'s|’s)?\s*\(\s*[A-Za-z]+s?\s*\)", re.I),
+                    re.compile(rf"\(\s*{full}s?\s*\)", re.I),
+                    re.compile(rf"\b{full}(?:s|'s|’s)?\b", re.I))
+        records = [r for r in self._records if not r.duplicate_of]
+        for pat in patterns:
+            found = tuple(r.id for r in records if pat.search(r.text))
+            if found:
+                return found[:limit]
+        return ()
 
     def duty_for(self, question: str) -> tuple[Duty, list[str]] | None:
         m = DUTY_REF.search(question)
