@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from wtkb.qa.compose import QUESTION_TYPES, STANCE, asks_requirement, question_types
+from wtkb.qa.compose import QUESTION_TYPES, STANCE, asks_requirement, list_count, question_types
 from wtkb.qa.knowledge import DUTY_REF, is_definition
 from wtkb.qa.refusal import NATIONS, RESPONDENTS, Refusal, counted_nouns, counts
 from wtkb.retrieve.expansion import Everyday, Expansion, Spelling
@@ -133,3 +133,20 @@ def test_spelling_reads_a_typo_as_the_corpus_word_one_edit_away():
 ])
 def test_a_stance_figure_says_who_was_for_or_against(text, expected):
     assert bool(STANCE.search(text)) is expected
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("what are the three levels the multi-agency expectations are split into?",
+     "The expectations are split in to three levels of responsibility:", True),
+    ("what are the 4 outcomes in the national framework?", "Four chapters describe the outcomes", True),
+    ("JTAI - what are the two kinds?", "There are two types of JTAs", True),
+    ("who are the safeguarding partners?", "three safeguarding partners", False),  # no count asked for
+    ("what are the four principles?", "There were 1017 responses", False),
+])
+def test_a_list_question_counts_its_items(question, sentence, expected):
+    count = list_count(question)
+    assert bool(count and count.search(sentence)) is expected
+
+
+def test_a_yes_no_question_with_a_count_is_not_a_list_question():
+    assert list_count("are ICBs one of the 3 safeguarding partners?") is None

@@ -150,3 +150,9 @@ def test_a_question_naming_its_source_is_answered_from_that_source(qa, question,
     a = qa.ask(question)
     assert a.supported
     assert a.citations[0].document == source
+
+
+def test_a_list_question_leads_with_the_sentence_that_announces_the_list(qa):
+    a = qa.ask("what are the three levels the multi-agency expectations are split into?")
+    assert a.supported
+    assert a.sentences[0].text.startswith("The expectations are split in to three levels of responsibility")

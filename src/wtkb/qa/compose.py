@@ -108,6 +108,10 @@ PERCENT = re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b", re.I)
 # "what % supported / agreed / opposed…" asks for the figure of a stance, not of who responded
 STANCE = re.compile(r"\b(?:support\w*|agree\w*|disagree\w*|back(?:ed|ing)?|favou?r\w*|oppos\w*|against|"
                     r"welcom\w*|yes|no)\b", re.I)
+# "what are the four principles / the 3 levels": the sentence that announces that many says the point
+COUNT_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+LIST_COUNT_Q = re.compile(rf"\b(?:the|are|were|what)\s+({'|'.join(COUNT_WORDS)}|[2-9]|10)\s+(?:[\w'’-]+\s+){{0,2}}?"
+                          r"[a-z][\w'’-]*s\b", re.I)
 REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|mandatory|statutory|obliged|duty|"
                            r"need to|needs to|allowed|legal(?:ly)?|"
                            # "who decides / who is responsible / how should X decide": asks what is required
@@ -139,6 +143,16 @@ class Sentence:
     @property
     def key(self) -> str:
         return re.sub(r"\W+", " ", self.text.lower()).strip()
+
+
+def list_count(question: str) -> re.Pattern[str] | None:
+    """For "what are the four / 4 X" the count as a sentence would word it ("four" or "4"), else None."""
+    m = LIST_COUNT_Q.search(question)
+    if not m or is_yes_no(question):  # "are ICBs one of the 3 partners?" asks yes or no, not for the list
+        return None
+    n = m.group(1).lower()
+    word = n if n in COUNT_WORDS else COUNT_WORDS[int(n) - 2]
+    return re.compile(rf"\b(?:{word}|{COUNT_WORDS.index(word) + 2})\b", re.I)
 
 
 def question_types(question: str) -> list[str]:
@@ -277,6 +291,10 @@ class Composer:
                 per[rid] = per.get(rid, 0) + 1
                 picked.append(x)
 
+        count = list_count(s.query)
+        announced = next((x for x in ranked if count.search(x.text)), None) if count else None
+        if announced is not None:  # "The expectations are split in to three levels…" says the point
+            take(announced, c.max_sentences)
         top_ids = [h.record.id for h in sorted(hits, key=lambda h: h.rank)[:c.anchor]]
         for rid in top_ids:  # the top paragraph is the retriever's best evidence: its best sentence leads
             best_of = next((x for x in ranked if x.hit.record.id == rid), None)
@@ -293,7 +311,8 @@ class Composer:
                 if x.score >= best - c.condition_margin and CONDITION.search(x.text) and x.hit.rank <= 3:
                     take(x, limit)
         decision_first = asks_requirement(s.query)
-        picked.sort(key=lambda x: (decision_first and x.hit.record.voice != "decision", x.hit.rank, x.start))
+        picked.sort(key=lambda x: (x is not announced, decision_first and x.hit.record.voice != "decision",
+                                   x.hit.rank, x.start))
         return picked
 
 
