@@ -8,11 +8,9 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,14 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from wtkb.dev.procs import free_port, served
+
 ROOT = Path(__file__).resolve().parents[2]
 STATES = ("garbage-sqlite-header", "truncated-sqlite", "meta-wrong-type", "no-index")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def break_index(index: Path, state: str) -> None:
@@ -65,33 +59,10 @@ def serve(env: dict[str, str], ready=(200, 503), timeout: float = 120):
     cmd = [str(wtkb)] if wtkb.exists() else [sys.executable, "-m", "wtkb.cli"]
     log_path = Path(env.get("WTKB_BUILD_DIR", "/tmp")) / f"serve-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = open(log_path, "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env={**os.environ, "HF_HUB_OFFLINE": "1", **env}, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(base + "health", timeout=2) as r:
-                    status = r.status
-            except urllib.error.HTTPError as e:
-                status = e.code
-            except OSError:
-                status = None
-            if status in ready:
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"wtkb serve did not come up (exit {proc.poll()}):\n{log_path.read_text()}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with served([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)], port,
+                {**os.environ, "HF_HUB_OFFLINE": "1", **env}, log_path,
+                ready=ready, timeout=timeout, poll=0.3, stop_timeout=20) as proc:
+        yield proc.url + "/"
 
 
 class PrefixProxy:

@@ -22,99 +22,25 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from wtkb.atomic import write_json
+from wtkb.dev.load import Client, load, percentile
+from wtkb.dev.procs import free_port, served
 from wtkb.settings import Settings, get_settings
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pct(xs: list[float], p: float) -> float:
-    if not xs:
-        return float("nan")
-    xs = sorted(xs)
-    k = min(len(xs) - 1, max(0, round(p / 100 * (len(xs) - 1))))
-    return xs[k]
-
-
-class Client:
-    """A lean HTTP/1.1 keep-alive client (asyncio streams), so the client costs little CPU."""
-
-    def __init__(self, host: str, port: int):
-        self.host, self.port = host, port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def ask(self, question: str) -> tuple[int, float]:
-        return await self.post("/ask", {"question": question})
-
-    async def post(self, path: str, payload: dict) -> tuple[int, float]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        body = json.dumps(payload).encode()
-        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n").encode()
-        t0 = time.perf_counter()
-        self.writer.write(head + body)
-        await self.writer.drain()
-        status_line = await self.reader.readline()
-        headers = await self.reader.readuntil(b"\r\n\r\n")
-        length = 0
-        for line in headers.split(b"\r\n"):
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":", 1)[1])
-        await self.reader.readexactly(length)
-        dt = time.perf_counter() - t0
-        return int(status_line.split()[1]), dt
-
-    async def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-
 async def _load(host: str, port: int, questions: list[str], clients: int, seconds: float) -> dict:
-    lat: list[float] = []
-    errors = 0
-    stop = time.perf_counter() + seconds
-    counter = iter(range(10**9))
-
-    async def worker() -> None:
-        nonlocal errors
-        c = Client(host, port)
-        try:
-            while time.perf_counter() < stop:
-                q = questions[next(counter) % len(questions)]
-                try:
-                    status, dt = await c.ask(q)
-                except (OSError, asyncio.IncompleteReadError, ValueError):
-                    errors += 1
-                    await c.close()
-                    c = Client(host, port)
-                    continue
-                if status != 200:
-                    errors += 1
-                lat.append(dt)
-        finally:
-            await c.close()
-
-    t0 = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
-    wall = time.perf_counter() - t0
-    return {"clients": clients, "requests": len(lat), "errors": errors, "seconds": round(wall, 2),
-            "rps": round(len(lat) / wall, 1), "p50_ms": round(_pct(lat, 50) * 1000, 2),
-            "p95_ms": round(_pct(lat, 95) * 1000, 2)}
+    r = await load(host, port, questions, clients, seconds)
+    return {"clients": clients, "requests": r.requests, "errors": r.errors, "seconds": round(r.wall, 2),
+            "rps": r.rps, "p50_ms": r.ms(50, 2), "p95_ms": r.ms(95, 2)}
 
 
 async def _ask_with_packs(host: str, port: int, questions: list[str], topics: list[str], seconds: float,
@@ -177,38 +103,43 @@ def run(settings: Settings, workers: int = 1, seconds: float = 8.0, single: int 
             emb.append(time.perf_counter() - t)
         result["embed_p50_ms"] = round(statistics.median(emb) * 1000, 2)
 
-        port = _free_port()
         env = {**os.environ, "WTKB_ROOT": str(settings.root), "WTKB_INDEX_DIR": str(bench_settings.index),
                "WTKB_BUILD_DIR": str(bench_settings.build), "WTKB_LOG_QUESTIONS": "false"}
         if threads:
             env["WTKB_TORCH_THREADS"] = str(threads)
-        cmd = [sys.executable, "-m", "uvicorn", "wtkb.api:create_app", "--factory", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
         say(f"starting the server ({workers} worker{'s' if workers > 1 else ''})…")
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            ready = _wait_ready(port, proc, timeout=120)
-            result["ready_s"] = round(ready - t0, 2)
-            say("measuring /ask…")
-            single_res = asyncio.run(_single(port, questions, single))
-            result["ask_single"] = single_res
-            result["ratio_p50_to_embedding"] = round(single_res["p50_ms"] / result["embed_p50_ms"], 2)
-            result["concurrent"] = [asyncio.run(_load("127.0.0.1", port, questions, n, seconds)) for n in (8, 16)]
-            say("measuring /ask while 8 clients build briefing packs…")
-            from wtkb.briefing import list_topics
-
-            slugs = [t.slug for t in list_topics(bench_settings)]
-            result["ask_with_packs"] = asyncio.run(_ask_with_packs("127.0.0.1", port, questions, slugs, seconds))
-            say("measuring briefing packs…")
-            result["briefings"] = _briefings(bench_settings, port)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        with _server(workers, env, Path(tmp) / "server.log") as port:
+            result["ready_s"] = round(time.perf_counter() - t0, 2)
+            _measure_server(result, bench_settings, port, questions, seconds, single, say)
     return result
+
+
+@contextmanager
+def _server(workers: int, env: dict[str, str], log: Path) -> Iterator[int]:
+    """``uvicorn wtkb.api:create_app`` on a free port; yields the port once ``GET /health`` answers 200."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "wtkb.api:create_app", "--factory", "--host", "127.0.0.1",
+           "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    with served(cmd, port, env, log, timeout=120, poll=0.02, stop_timeout=15):  # polled often: ready_s is a figure
+        yield port
+
+
+def _measure_server(result: dict, settings: Settings, port: int, questions: list[str], seconds: float,
+                    single: int, say) -> None:
+    """``/ask`` alone, under load and beside pack builds, and the briefing packs, into ``result``."""
+    from wtkb.briefing import list_topics
+
+    say("measuring /ask…")
+    single_res = asyncio.run(_single(port, questions, single))
+    result["ask_single"] = single_res
+    result["ratio_p50_to_embedding"] = round(single_res["p50_ms"] / result["embed_p50_ms"], 2)
+    result["concurrent"] = [asyncio.run(_load("127.0.0.1", port, questions, n, seconds)) for n in (8, 16)]
+    say("measuring /ask while 8 clients build briefing packs…")
+    slugs = [t.slug for t in list_topics(settings)]
+    result["ask_with_packs"] = asyncio.run(_ask_with_packs("127.0.0.1", port, questions, slugs, seconds))
+    say("measuring briefing packs…")
+    result["briefings"] = _briefings(settings, port)
 
 
 def _briefings(settings: Settings, port: int, repeat: int = 3) -> dict:
@@ -254,25 +185,8 @@ async def _single(port: int, questions: list[str], n: int) -> dict:
         errors += status != 200
         lat.append(dt)
     await c.close()
-    return {"requests": n, "errors": errors, "p50_ms": round(_pct(lat, 50) * 1000, 2),
-            "p95_ms": round(_pct(lat, 95) * 1000, 2)}
-
-
-def _wait_ready(port: int, proc: subprocess.Popen, timeout: float) -> float:
-    deadline = time.perf_counter() + timeout
-    url = f"http://127.0.0.1:{port}/health"
-    while time.perf_counter() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}: "
-                               f"{proc.stderr.read().decode(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return time.perf_counter()
-        except OSError:
-            pass
-        time.sleep(0.02)
-    raise RuntimeError(f"the server was not ready within {timeout:.0f}s")
+    return {"requests": n, "errors": errors, "p50_ms": round(percentile(lat, 50) * 1000, 2),
+            "p95_ms": round(percentile(lat, 95) * 1000, 2)}
 
 
 def table(r: dict):

@@ -1,8 +1,10 @@
 """Real servers in subprocesses, for the scale benchmark and the reliability tests.
 
-``api_server`` runs ``wtkb serve`` (uvicorn, ``--workers N``) and ``chroma_server`` runs
-``chroma run`` from the pinned chromadb package, each on a free loopback port, and waits until it
-answers. Both stop their process (and only it) on exit.
+``served`` runs any server command on a loopback port, waits until a path answers a ready status,
+and stops that process (and only it) on exit; the benchmark and the ops tests' fixture use it with
+their own commands. ``api_server`` runs ``wtkb serve`` (uvicorn, ``--workers N``) and
+``chroma_server`` runs ``chroma run`` from the pinned chromadb package through it, each on a free
+loopback port.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,27 +53,44 @@ def _status(url: str) -> int | None:
         return None
 
 
-def _wait(proc: Proc, path: str, timeout: float, want: int = 200) -> None:
+def _wait(proc: Proc, path: str, timeout: float, ready: Collection[int] = (200,), poll: float = 0.25) -> None:
     deadline = time.monotonic() + timeout
-    while _status(proc.url + path) != want:
-        if "Q&A unavailable" in proc.output():  # the worker started without an index: waiting cannot help
+    while _status(proc.url + path) not in ready:
+        # the worker started without an index: it will answer 503 for good, so unless 503 will do, waiting cannot help
+        if 503 not in ready and "Q&A unavailable" in proc.output():
             raise RuntimeError(f"{proc.url}: the index could not be loaded:\n{proc.output()[-3000:]}")
         if proc.process.poll() is not None:
             raise RuntimeError(f"{proc.url}: the server exited ({proc.process.returncode}):\n{proc.output()[-3000:]}")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{proc.url}{path} did not answer {want} within {timeout:.0f} s:\n"
+            raise RuntimeError(f"{proc.url}{path} did not answer {'/'.join(map(str, ready))} within {timeout:.0f} s:\n"
                                f"{proc.output()[-3000:]}")
-        time.sleep(0.25)
+        time.sleep(poll)
 
 
-def _stop(p: subprocess.Popen) -> None:
+def _stop(p: subprocess.Popen, timeout: float = 30) -> None:
     if p.poll() is None:
         p.terminate()
         try:
-            p.wait(timeout=30)
+            p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait(timeout=10)
+
+
+@contextmanager
+def served(cmd: list[str], port: int, env: dict[str, str], log: Path, path: str = "/health", *,
+           ready: Collection[int] = (200,), timeout: float = 120, poll: float = 0.25,
+           stop_timeout: float = 30) -> Iterator[Proc]:
+    """Run the server ``cmd`` (listening on loopback ``port``), its output in ``log``; yield it once
+    ``GET path`` answers one of ``ready``; terminate it on exit (kill it after ``stop_timeout`` s)."""
+    with log.open("wb") as out:
+        p = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc = Proc(f"http://127.0.0.1:{port}", port, p, log)
+    try:
+        _wait(proc, path, timeout, ready, poll)
+        yield proc
+    finally:
+        _stop(p, stop_timeout)
 
 
 def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
@@ -93,23 +112,23 @@ def api_server(settings: Settings, workers: int = 1, timeout: float = 900, **env
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="wtkb-api-", suffix=".log")[1])
     extra = {"WTKB_TORCH_THREADS": "1"} if workers > 1 else {}
-    with log.open("wb") as out:
-        p = subprocess.Popen([sys.executable, "-m", "wtkb.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                              "--workers", str(workers)], env=settings_env(settings, **{**extra, **env}),
-                             stdout=out, stderr=subprocess.STDOUT)
-    proc = Proc(f"http://127.0.0.1:{port}", port, p, log)
+    cmd = [sys.executable, "-m", "wtkb.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers)]
     try:
-        _wait(proc, "/health", timeout)
-        if workers > 1:  # every worker loads on its own: wait until all of them said so
-            deadline = time.monotonic() + timeout
-            while proc.output().count("Application startup complete") < workers:
-                if time.monotonic() > deadline or p.poll() is not None:
-                    raise RuntimeError(f"not all {workers} workers started:\n{proc.output()[-3000:]}")
-                time.sleep(0.5)
-        yield proc
+        with served(cmd, port, settings_env(settings, **{**extra, **env}), log, timeout=timeout) as proc:
+            if workers > 1:  # every worker loads on its own: wait until all of them said so
+                _wait_workers(proc, workers, timeout)
+            yield proc
     finally:
-        _stop(p)
         log.unlink(missing_ok=True)
+
+
+def _wait_workers(proc: Proc, workers: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while proc.output().count("Application startup complete") < workers:
+        if time.monotonic() > deadline or proc.process.poll() is not None:
+            raise RuntimeError(f"not all {workers} workers started:\n{proc.output()[-3000:]}")
+        time.sleep(0.5)
 
 
 def chroma_executable() -> str:
@@ -122,17 +141,10 @@ def chroma_server(path: Path, timeout: float = 120) -> Iterator[Proc]:
     """``chroma run`` (the pinned chromadb's server) on a free loopback port, data in ``path``."""
     port = free_port()
     path.mkdir(parents=True, exist_ok=True)
-    log = path.parent / f"chroma-{port}.log"
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    with log.open("wb") as out:
-        p = subprocess.Popen([chroma_executable(), "run", "--path", str(path), "--host", "127.0.0.1",
-                              "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
-    proc = Proc(f"http://127.0.0.1:{port}", port, p, log)
-    try:
-        _wait(proc, "/api/v2/heartbeat", timeout)
+    cmd = [chroma_executable(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    with served(cmd, port, env, path.parent / f"chroma-{port}.log", "/api/v2/heartbeat", timeout=timeout) as proc:
         yield proc
-    finally:
-        _stop(p)
 
 
 def rss_mib(pid: int) -> float:

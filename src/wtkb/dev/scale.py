@@ -43,7 +43,7 @@ from pathlib import Path
 import yaml
 
 from wtkb.atomic import write_json
-from wtkb.dev.bench import Client
+from wtkb.dev.load import load as ask_load
 from wtkb.dev.procs import api_server, chroma_server, rss_mib, worker_pids
 from wtkb.settings import Settings, get_settings
 
@@ -214,13 +214,6 @@ def du_mib(path: Path) -> float:
 
 # ---- measuring ------------------------------------------------------------------------------
 
-def percentile(xs: list[float], p: float) -> float:
-    if not xs:
-        return float("nan")
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, max(0, round(p / 100 * (len(xs) - 1))))]
-
-
 BAD_REQUESTS = [  # (method, path, raw JSON body or query): each must get a 422, alone
     ("POST", "/ask", b'{"question": "who chairs \\ud800 the partnership?"}'),
     ("GET", "/search?q=%20%20%20", b""),
@@ -229,63 +222,13 @@ BAD_REQUESTS = [  # (method, path, raw JSON body or query): each must get a 422,
 ]
 
 
-async def _raw(host: str, port: int, method: str, path: str, body: bytes) -> int:
-    reader, writer = await asyncio.open_connection(host, port)
-    try:
-        head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
-        if body:
-            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-        writer.write(head.encode() + b"\r\n" + body)
-        await writer.drain()
-        return int((await reader.readline()).split()[1])
-    finally:
-        writer.close()
-
-
 async def load(url: str, questions: list[str], clients: int, seconds: float, bad_per_s: float = 0) -> dict:
     """``clients`` keep-alive clients asking for ``seconds``; optionally ``bad_per_s`` bad requests a second."""
     host, port = url.split("//")[1].split(":")
-    port = int(port)
-    lat: list[float] = []
-    failed = 0
-    bad_status: list[int] = []
-    stop = time.perf_counter() + seconds
-    counter = iter(range(10**9))
-
-    async def good() -> None:
-        nonlocal failed
-        c = Client(host, port)
-        try:
-            while time.perf_counter() < stop:
-                try:
-                    status, dt = await c.ask(questions[next(counter) % len(questions)])
-                except (OSError, asyncio.IncompleteReadError, ValueError):
-                    failed += 1
-                    await c.close()
-                    c = Client(host, port)
-                    continue
-                failed += status != 200
-                lat.append(dt)
-        finally:
-            await c.close()
-
-    async def bad() -> None:
-        i = 0
-        while bad_per_s and time.perf_counter() < stop:
-            method, path, body = BAD_REQUESTS[i % len(BAD_REQUESTS)]
-            try:
-                bad_status.append(await _raw(host, port, method, path, body))
-            except (OSError, ValueError, IndexError):
-                bad_status.append(0)
-            i += 1
-            await asyncio.sleep(1 / bad_per_s)
-
-    t0 = time.perf_counter()
-    await asyncio.gather(bad(), *(good() for _ in range(clients)))
-    wall = time.perf_counter() - t0
-    return {"clients": clients, "requests": len(lat), "failed": failed, "rps": round(len(lat) / wall, 1),
-            "p50_ms": round(percentile(lat, 50) * 1000, 1), "p95_ms": round(percentile(lat, 95) * 1000, 1),
-            "bad_sent": len(bad_status), "bad_status": sorted(set(bad_status))}
+    r = await ask_load(host, int(port), questions, clients, seconds, bad=BAD_REQUESTS, bad_per_s=bad_per_s)
+    return {"clients": clients, "requests": r.requests, "failed": r.errors, "rps": r.rps,
+            "p50_ms": r.ms(50, 1), "p95_ms": r.ms(95, 1),
+            "bad_sent": len(r.bad_status), "bad_status": sorted(set(r.bad_status))}
 
 
 def _questions() -> list[str]:
