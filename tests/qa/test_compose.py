@@ -7,8 +7,9 @@ import re
 import pytest
 
 from wtkb.qa.compose import QUESTION_TYPES, STANCE, asks_requirement, list_count, question_types
+from wtkb.qa.counting import RESPONDENTS, counted_nouns, counts
 from wtkb.qa.knowledge import DUTY_REF, is_definition
-from wtkb.qa.refusal import NATIONS, RESPONDENTS, Refusal, counted_nouns, counts
+from wtkb.qa.refusal import NATIONS, Refusal
 from wtkb.retrieve.expansion import Everyday, Expansion, Spelling
 from wtkb.urls import term_url
 
@@ -150,3 +151,14 @@ def test_a_list_question_counts_its_items(question, sentence, expected):
 
 def test_a_yes_no_question_with_a_count_is_not_a_list_question():
     assert list_count("are ICBs one of the 3 safeguarding partners?") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("In an emergency call 999.", False),
+    ("Devon's Front Door: 0345 155 1071", False),
+    ("There were 960 responses", True),
+    ("over 1,000 responses", True),
+    ("54.5% agreed", True),
+])
+def test_a_telephone_number_is_not_a_figure(text, expected):
+    assert bool(QUESTION_TYPES["number"][1].search(text)) is expected

@@ -156,3 +156,14 @@ def test_a_list_question_leads_with_the_sentence_that_announces_the_list(qa):
     a = qa.ask("what are the three levels the multi-agency expectations are split into?")
     assert a.supported
     assert a.sentences[0].text.startswith("The expectations are split in to three levels of responsibility")
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("how many services did devon hear from in its survey", "ten different services"),
+    ("how many people responded to the consultation?", "1269 formal responses"),
+    ("how many questions were in the consultation?", "a total of 35 questions"),
+])
+def test_a_count_question_leads_with_the_sentence_that_counts_what_it_asks_about(qa, question, lead):
+    # not "call 999" (a telephone number is not a figure) nor "22 contained a quantitative response format"
+    a = qa.ask(question)
+    assert a.supported and lead in a.sentences[0].text

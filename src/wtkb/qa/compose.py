@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wtkb.qa.counting import counted_nouns, counts
 from wtkb.retrieve import YES_NO_Q, Hit, Retriever, Scores, is_yes_no
 from wtkb.text import tokenize
 
@@ -79,8 +80,10 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (re.compile(r"\b(?:how many|how much|what percent(?:age)?|percentage|proportion|number of|what share|"
                           r"what (?:was|is) the split)\b|%", re.I),
-               # a figure: a percentage or a count, not a section number, a year or a day of the month
-               re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b|(?<!section )(?<!\bs)\b(?!(?:19|20)\d\d\b)\d{2,}\b"
+               # a figure: a percentage or a count, not a section number, a year, a day of the month or a
+               # telephone number ("call 999", "0345 155 1071")
+               re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b|(?<!section )(?<!\bs)(?<!\d )\b(?!(?:19|20)\d\d\b)"
+                          r"(?!999\b)(?!0\d{3})\d{2,}\b"
                           rf"(?!(?:st|nd|rd|th)?\s+(?:{MONTHS})\b)|"
                           r"\b(?:half|third|quarter|majority|minority)\b", re.I)),
     "why": (re.compile(r"\bwhy\b|\breasons?\b|\bhow come\b|\brationale\b", re.I),
@@ -271,7 +274,10 @@ class Composer:
         if asks_figure(s.query):  # "how many / what %" is answered by a figure
             figures = PERCENT if PERCENT_Q.search(s.query) else QUESTION_TYPES["number"][1]
             stance = STANCE.search(s.query) is not None
-            cands = ([x for x in cands if figures.search(x.text) and (not stance or STANCE.search(x.text))] or
+            counted = counted_nouns(s.query)  # "how many services…": "ten different services", not "999"
+            cands = ([x for x in cands if counted and counts(x.text, counted) and figures.search(x.text)] or
+                     [x for x in cands if counted and counts(x.text, counted)] or
+                     [x for x in cands if figures.search(x.text) and (not stance or STANCE.search(x.text))] or
                      [x for x in cands if figures.search(x.text)] or
                      [x for x in cands if QUESTION_TYPES["number"][1].search(x.text)] or cands)
         if not cands:

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from wtkb.qa.compose import AnswerConfig
+from wtkb.qa.counting import counted_nouns, counts
 from wtkb.qa.knowledge import DEFINITION_WORDS
 from wtkb.retrieve import Expansion, Hit, Retriever, Scores
 from wtkb.text import tokenize
@@ -49,19 +50,6 @@ TIMESCALE = re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?)\
                        r"\b(?:by|until|before|no later than|from) (?:the end of )?(?:\d{1,2}(?:st|nd|rd|th)? )?"
                        r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                        r"spring|summer|autumn|winter) )?20\d\d\b", re.I)
-# "how many social workers are there…": the thing counted is the phrase after "how many", up to its verb
-COUNT_VERBS = (r"are|is|were|was|werent|weren't|do|does|did|have|has|had|in|on|of|for|per|each|there|will|would|can|"
-               r"could|should|must|came|took|get|got|happen\w*|respond\w*|comment\w*|said|say|think|thought|agreed|"
-               r"disagreed|answered|ticked|supported|wanted|felt")
-HOW_MANY = re.compile(rf"\bhow many\s+((?:[\w'’/-]+\s+){{0,3}}?[\w'’/-]+?)"
-                      rf"(?=\s+(?:{COUNT_VERBS})\b|\s*[?,.;:]|$)", re.I)
-STARTS_WITH_VERB = re.compile(rf"^(?:{COUNT_VERBS})\b|\w+ly\b", re.I)
-# a figure in the sources' words: "35 questions", "ten different services", "over 1,000 responses"
-NUMBER_WORD = re.compile(r"^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                         r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|dozens?)$")
-# asked about people or organisations, a consultation answers with counts of its responses
-RESPONDENTS = frozenset(tokenize("people person organisations organisation respondents responses comments "
-                                 "submissions individuals groups practitioners"))
 # contact details: "what's the LADO's phone number?", "email for the front door"
 ASKS_CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline|email|e-mail)\b|"
                           r"\b(?:contact|email) (?:details|address)\b|"
@@ -83,32 +71,6 @@ ATTRIBUTION_WORDS = frozenset(tokenize("according say says said think thinks tho
 class Verdict:
     supported: bool
     reason: str = ""  # why a question is refused, in a practitioner's words ("" when answered)
-
-
-def counted_nouns(question: str) -> set[str]:
-    """What a "how many X" question counts: the stemmed head word of each X ("social workers" -> "worker"),
-    with the response counts that answer it when X is people or organisations."""
-    out: set[str] = set()
-    for m in HOW_MANY.finditer(question):
-        phrase = re.sub(r"\s+\w+ly$", "", m.group(1))
-        if STARTS_WITH_VERB.match(phrase):  # "how many answered / actually responded": people
-            out |= RESPONDENTS
-            continue
-        for part in re.split(r"[/]|\band\b|\bor\b", phrase):
-            toks = tokenize(part)
-            if toks and toks[-1].isalpha():
-                out.add(toks[-1])
-    return out | RESPONDENTS if out & RESPONDENTS else out
-
-
-def counts(text: str, nouns: set[str]) -> bool:
-    """Whether ``text`` gives a figure for one of ``nouns``: a number within four words before it."""
-    words = re.findall(r"[\w%][\w,.%'’-]*", text.lower())
-    for i, w in enumerate(words):
-        stem = tokenize(w)
-        if stem and stem[0] in nouns and any(NUMBER_WORD.match(x.rstrip(".,")) for x in words[max(0, i - 4):i]):
-            return True
-    return False
 
 
 class Refusal:
