@@ -205,3 +205,26 @@ def test_a_failed_build_leaves_the_previous_site_untouched(project, corpus):
         bad.unlink()
     build_book(project, corpus)  # and it recovers once the page is fixed
     assert (project.html_dir / "index.html").is_file()
+
+
+def test_a_missing_page_gets_the_handbooks_own_404_page_at_any_depth(site):
+    from fastapi.testclient import TestClient
+
+    from wtkb.api import create_app
+
+    c = TestClient(create_app(site.settings))  # no lifespan: the handbook does not need the index
+    r = c.get("/sources/cr2023/no-such-page.html")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "This page is not in the handbook" in r.text
+    # served at any depth, so its styles and links are absolute, not relative to where it was asked for
+    hrefs = re.findall(r'href="([^"]+)"', r.text)
+    assert any(h.startswith("/_static/") and h.split("?")[0].endswith(".css") for h in hrefs)
+    assert {"/index.html", "/search.html", "/ask.html"} <= set(hrefs)
+    assert not any(h.startswith("../") or h.startswith("_static/") for h in hrefs)
+
+
+def test_the_404_page_links_follow_the_sites_path():
+    from wtkb.book.pages import not_found_context, site_path
+
+    assert site_path("/") == "/" and site_path("https://example.org/wtkb") == "/wtkb/"
+    assert 'href="/wtkb/search.html"' in not_found_context("/wtkb/")["body"]

@@ -483,6 +483,10 @@ def sync(book_dir: Path, files: dict[str, str | bytes]) -> list[str]:
 # --------------------------------------------------------------------------- Sphinx
 
 
+NOT_FOUND_LINKS = (("index.html", "Go to the handbook's home page"), ("search.html", "Search the handbook"),
+                   ("ask.html", "Ask a question"))
+
+
 def cache_dir(settings: Settings) -> Path:
     return settings.build / ".book-cache"
 
@@ -509,7 +513,8 @@ def run_sphinx(settings: Settings, jobs: int = 1) -> None:
             built.unlink()  # wtkb.sphinx's env_version covers these files: every page is rewritten
     args = {"src": str(root / BOOK), "out": str(cache / "html"), "doctrees": str(cache / "doctrees"),
             "config": str(root / "_config.yml"), "toc": str(root / "_toc.yml"), "jobs": jobs,
-            "page_info": page_info(reviewed=settings.content_date, feedback=settings.feedback_url)}
+            "page_info": page_info(reviewed=settings.content_date, feedback=settings.feedback_url),
+            "site_path": site_path(settings.base_url)}
     env = dict(os.environ, PYTHONHASHSEED="0", NO_COLOR="1")
     # the child dies with its parent (PR_SET_PDEATHSIG, wtkb.procs.die_with_parent): a killed build leaves no Sphinx
     env["WTKB_BUILD_PARENT"] = str(os.getpid())
@@ -530,6 +535,23 @@ def run_sphinx(settings: Settings, jobs: int = 1) -> None:
                         "fix each page and line named above: paragraph IDs come from `wtkb paragraphs`, duty IDs "
                         "from src/wtkb/reference/data/duties.yaml, glossary terms from "
                         "src/wtkb/reference/data/glossary.yaml. The previous site was left as it was.", root / BOOK)
+
+
+def site_path(base_url: str) -> str:
+    """The path the site is served under ("/" or "/wtkb/"), for the 404 page's links (sphinx-notfound-page)."""
+    from urllib.parse import urlparse
+
+    path = urlparse(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def not_found_context(prefix: str) -> dict[str, str]:
+    """The 404 page's title and body (our words): it is served at any depth, so its links are absolute."""
+    links = "".join(f'<li><a href="{prefix}{page}">{text}</a></li>' for page, text in NOT_FOUND_LINKS)
+    return {"title": "Page not found",
+            "body": "<h1>This page is not in the handbook</h1><p>The address may be mistyped, or the page may have "
+                    "moved when the handbook was rebuilt. Paragraph anchors stay the same from one build to the "
+                    f"next; page addresses can change.</p><ul>{links}</ul>"}
 
 
 def _shorten(line: str, root: Path) -> str:
@@ -561,7 +583,9 @@ def _sphinx_main(args: dict) -> int:
     result = build_sphinx(
         args["src"], args["out"], doctreedir=args["doctrees"], noconfig=True, path_config=args["config"],
         confoverrides={"external_toc_path": args["toc"], "latex_individualpages": False,
-                       "wtkb_page_info": args.get("page_info", {})},
+                       "wtkb_page_info": args.get("page_info", {}), "notfound_pagename": "404",
+                       "notfound_urls_prefix": args.get("site_path", "/"),
+                       "notfound_context": not_found_context(args.get("site_path", "/"))},
         warningiserror=True, keep_going=True, quiet=True, jobs=args["jobs"])
     return result if isinstance(result, int) else 1
 
