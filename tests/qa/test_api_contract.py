@@ -108,3 +108,13 @@ def test_missing_index_gives_503_with_the_fix(tmp_settings):
         for r in (c.post("/ask", json={"question": DV_QUESTION}), c.get("/search?q=early+help"),
                   c.get("/paragraphs/cr2023-fn1"), c.get("/duties")):
             assert r.status_code == 503 and "wtkb build" in r.json()["detail"]
+
+
+def test_citations_and_see_also_never_exceed_top_k_even_for_a_spelled_out_term(client):
+    # the glossary's summary also cites where the sources spell the term out; that paragraph takes a place
+    for q in ("what is a family group conference?", "what is CIN?", "what does JTAI stand for?"):
+        for k in (2, 3):
+            a = client.post("/ask", json={"question": q, "top_k": k}).json()
+            assert len(a["citations"]) + len(a["see_also"]) <= k, (q, k)
+            cited = {c["id"] for c in a["citations"]}
+            assert all(i in cited for s in a["sentences"] for i in s["ids"])

@@ -149,7 +149,22 @@ class QA:
                 picked = [x for x in picked if any(self.knowledge.uses(sm, x.hit) for sm in summaries)
                           and not self.retriever.is_directory(x.hit.record)]  # not "MSE ICB" from a name list
             parts += self._copied_parts(picked)
-        return self._answer(question, parts, hits)
+        return self._answer(question, self._within(parts, top_k), hits, top_k)
+
+    @staticmethod
+    def _within(parts: list[tuple[AnswerSentence, list[Hit]]], limit: int) -> list[tuple[AnswerSentence, list[Hit]]]:
+        """The parts in order, leaving out any that would make the answer cite more than ``limit`` paragraphs
+        (a paragraph drawn from below the top ``limit``, or where the sources spell a term out); the first
+        part always stays."""
+        out: list[tuple[AnswerSentence, list[Hit]]] = []
+        cited: set[str] = set()
+        for part in parts:
+            ids = {h.record.id for h in part[1]}
+            if out and len(cited | ids) > limit:
+                continue
+            cited |= ids
+            out.append(part)
+        return out
 
     def _handbook_parts(self, summaries: list[Summary], hits: list[Hit]) -> list[tuple[AnswerSentence, list[Hit]]]:
         out = []
@@ -193,14 +208,15 @@ class QA:
                                source="paragraph" if copied else "llm", voice=rec.voice,
                                voice_label=voice_label(rec, doc)), hs)
 
-    def _answer(self, question: str, parts: list[tuple[AnswerSentence, list[Hit]]], hits: list[Hit]) -> Answer:
+    def _answer(self, question: str, parts: list[tuple[AnswerSentence, list[Hit]]], hits: list[Hit],
+                top_k: int) -> Answer:
         cited: dict[str, Hit] = {}
         for _, hs in parts:
             for h in hs:
                 cited.setdefault(h.record.id, h)
         ordered = list(cited.values())  # in the order the answer first cites them, so its markers read [1], [2] …
         answer = " ".join(p.lead + p.text + (f" [{', '.join(p.ids)}]" if p.ids else "") for p, _ in parts)
-        rest = [h for h in hits if h.record.id not in cited]
+        rest = [h for h in hits if h.record.id not in cited][:max(0, top_k - len(cited))]
         topics = self.knowledge.topics_for([h.record.id for h in ordered] + [h.record.id for h in rest])
         return Answer(question=question, answer=answer, supported=True,
                       citations=[self.citation(h.record, h.score) for h in ordered],
