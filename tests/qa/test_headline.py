@@ -181,3 +181,9 @@ def test_who_holds_a_local_post_is_refused_because_the_sources_name_no_one(qa, q
 def test_who_chairs_the_partnership_is_still_answered_from_the_guidance(qa):
     assert not qa.refusal.asks_post_holder("who chairs the partnership?")
     assert qa.refusal.asks_post_holder("who's the DSP chair for devon at the moment?")
+
+
+def test_who_developed_names_the_developer_and_no_rhetorical_question_is_anchored(qa):
+    a = qa.ask("who developed the March 2023 practice principles?")
+    assert a.supported and "developed by the Tackling Child Exploitation (TCE) Support Programme" in a.answer
+    assert not any(p.text.rstrip().endswith("?") for p in a.sentences)

@@ -3,7 +3,8 @@
 Every sentence is copied exactly from its paragraph. The choice follows what the question asks
 (a few explainable rules, each a knob of :class:`AnswerConfig`):
 
-- the retriever's top ``anchor`` (2) paragraphs always give their best sentence: the ranking is
+- the retriever's top ``anchor`` (2) paragraphs always give their best sentence (not one that is itself a
+  question: "how might the changes look in practice?" answers nothing): the ranking is
   better evidence than one sentence's cosine, which often prefers a sentence that restates the
   question over the one that answers it (measured on dev: gold text in the answer 0.73 -> 0.80);
 - a sentence scores by its cosine to the question, its word overlap, its paragraph's rank;
@@ -303,7 +304,7 @@ class Composer:
             take(announced, c.max_sentences)
         top_ids = [h.record.id for h in sorted(hits, key=lambda h: h.rank)[:c.anchor]]
         for rid in top_ids:  # the top paragraph is the retriever's best evidence: its best sentence leads
-            best_of = next((x for x in ranked if x.hit.record.id == rid), None)
+            best_of = next((x for x in ranked if x.hit.record.id == rid and not QUESTION_END.search(x.text)), None)
             if best_of is not None:
                 take(best_of, c.max_sentences)
         for x in ranked:  # the best sentence of each paragraph first, so the answer draws on several
