@@ -169,20 +169,6 @@ def test_a_count_question_leads_with_the_sentence_that_counts_what_it_asks_about
     assert a.supported and lead in a.sentences[0].text
 
 
-@pytest.mark.parametrize("question", [
-    "who is the independent scrutineer for the Devon safeguarding partnership?",
-    "who chairs the Devon child death overview panel?",
-])
-def test_who_holds_a_local_post_is_refused_because_the_sources_name_no_one(qa, question):
-    a = qa.ask(question)
-    assert not a.supported and "do not name the people who hold local posts" in a.answer
-
-
-def test_who_chairs_the_partnership_is_still_answered_from_the_guidance(qa):
-    assert not qa.refusal.asks_post_holder("who chairs the partnership?")
-    assert qa.refusal.asks_post_holder("who's the DSP chair for devon at the moment?")
-
-
 def test_who_developed_names_the_developer_and_no_rhetorical_question_is_anchored(qa):
     a = qa.ask("who developed the March 2023 practice principles?")
     assert a.supported and "developed by the Tackling Child Exploitation (TCE) Support Programme" in a.answer

@@ -14,8 +14,6 @@ key concept is one the sources cannot cover:
 - contact details ("the LADO's phone number") that no top paragraph gives for what the question
   names (Devon's Front Door number does not answer for the LADO, or for Cornwall); when one does,
   the question is answered whatever its support score;
-- who holds a post in a named partnership ("who chairs the Devon CDOP?") and no top paragraph names a
-  person: the sources name no one;
 - a count ("how many social workers are there in Devon?") and none of the top paragraphs gives a
   number for the thing counted ("35 questions", "ten different services"): the sources are not
   statistics. Counting people or organisations is answered by counts of responses.
@@ -63,9 +61,6 @@ CONTACT_WORDS = frozenset(tokenize("phone telephone tel mobile helpline contact 
                                    "call ring what whats"))
 # a name or an acronym as typed: "Plymouth", "MARAC", "FGCs"
 NAME_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][a-z]+|[A-Z]{2,}[a-z]?s?)(?![\w'’])")
-# "who is / who chairs the … for Devon": the holder of a post in a named partnership; the sources name no one
-ASKS_POST_HOLDER = re.compile(r"\bwho(?:'s|’s|s| is| are| chairs| leads| heads| runs)\b", re.I)
-PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Cllr|Councillor)\.? [A-Z][a-z]+")
 NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b|(?-i:\bNI\b)", re.I)
 NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
 # words that only attribute a question to the source it names ("according to Bond Solon", "what does Devon say")
@@ -154,19 +149,10 @@ class Refusal:
             return "The sources give no contact details for this."
         if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
             return "The sources do not set out timescales for this."
-        if self.asks_post_holder(question) and not any(PERSON.search(h.record.text) for h in top):
-            return ("The sources do not name the people who hold local posts; your local safeguarding children "
-                    "partnership's website does.")
         counted = counted_nouns(question)
         if counted and not any(counts(h.record.text, counted) for h in top):
             return "The sources give no figure for this."
         return ""
-
-    def asks_post_holder(self, question: str) -> bool:
-        """ "Who is the independent scrutineer for Devon?", "who chairs the Devon CDOP?": a person in a post of a
-        partnership the sources are from (not "who chairs the partnership?", which the guidance answers)."""
-        local = set(re.findall(r"[a-z]+", question.lower())) & self.retriever.publisher_words()
-        return bool(ASKS_POST_HOLDER.search(question) and local)
 
     def gives_contact(self, question: str, hits: list[Hit]) -> bool:
         """A paragraph gives a phone number, email or web address for what the question names: "the LADO's
