@@ -169,6 +169,21 @@ def asks_figure(question: str) -> bool:
     return "number" in found and found["number"] <= min(found.get("who", 10**6), found.get("why", 10**6))
 
 
+def figure_preferences(question: str) -> list:
+    """For a "how many / what %" question, the tests an answer sentence should pass, best first: it counts what
+    the question counts with a figure ("1269 formal responses"), or in words ("ten different services"); it
+    has the kind of figure asked for (a percentage for "what %") with a stance when the question asks for one
+    ("36% said yes" for "what % supported"); it has that figure; it has any figure."""
+    any_figure = QUESTION_TYPES["number"][1]
+    figures = PERCENT if PERCENT_Q.search(question) else any_figure
+    counted = counted_nouns(question)  # "how many services…"
+    stance = STANCE.search(question) is not None
+    prefs = [lambda t: counts(t, counted) and bool(figures.search(t)), lambda t: counts(t, counted)] if counted else []
+    if stance:
+        prefs.append(lambda t: bool(figures.search(t) and STANCE.search(t)))
+    return [*prefs, lambda t: bool(figures.search(t)), lambda t: bool(any_figure.search(t))]
+
+
 MODAL_Q = frozenset({"can", "could", "must", "should", "may", "shall", "do", "does", "will", "would"})
 
 
@@ -272,15 +287,9 @@ class Composer:
         """1–5 sentences, the decision first for a yes/no question, else in paragraph rank and reading order."""
         c = config or self.config
         cands = self.candidates(s, hits, c)
-        if asks_figure(s.query):  # "how many / what %" is answered by a figure
-            figures = PERCENT if PERCENT_Q.search(s.query) else QUESTION_TYPES["number"][1]
-            stance = STANCE.search(s.query) is not None
-            counted = counted_nouns(s.query)  # "how many services…": "ten different services", not "999"
-            cands = ([x for x in cands if counted and counts(x.text, counted) and figures.search(x.text)] or
-                     [x for x in cands if counted and counts(x.text, counted)] or
-                     [x for x in cands if figures.search(x.text) and (not stance or STANCE.search(x.text))] or
-                     [x for x in cands if figures.search(x.text)] or
-                     [x for x in cands if QUESTION_TYPES["number"][1].search(x.text)] or cands)
+        if asks_figure(s.query):  # "how many / what %" is answered by a figure: the first preference any sentence meets
+            cands = next((kept for ok in figure_preferences(s.query) if (kept := [x for x in cands if ok(x.text)])),
+                         cands)
         if not cands:
             return []
         best = max(x.score for x in cands)

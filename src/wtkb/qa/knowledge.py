@@ -68,6 +68,7 @@ class Knowledge:
         self.glossary: list[GlossaryEntry] = load_glossary()
         self._expander = Expander(self.glossary)
         self._by_term = {e.term: e for e in self.glossary}
+        self._spelled: dict[str, tuple[str, ...]] = {}  # term -> the paragraphs that spell it out (spelled_out)
 
     @cached_property
     def duties(self) -> list[tuple[Duty, list[str]]]:
@@ -120,16 +121,15 @@ class Knowledge:
         the expansion anywhere ("designated safeguarding lead")."""
         if not e.expansion or len(e.term) > 8:
             return ()
-        full = re.escape(_plain(e.expansion)).replace(r"\ ", r"[\s-]+")
-        patterns = (re.compile(rf"\b{full}(?:s|'s|’s)?\s*\(\s*[A-Za-z]+s?\s*\)", re.I),
-                    re.compile(rf"\(\s*{full}s?\s*\)", re.I),
-                    re.compile(rf"\b{full}(?:s|'s|’s)?\b", re.I))
-        records = [r for r in self._records if not r.duplicate_of]
-        for pat in patterns:
-            found = tuple(r.id for r in records if pat.search(r.text))
-            if found:
-                return found[:limit]
-        return ()
+        if e.term not in self._spelled:  # once per term: it scans the corpus
+            full = re.escape(_plain(e.expansion)).replace(r"\ ", r"[\s-]+")
+            patterns = (re.compile(rf"\b{full}(?:s|'s|’s)?\s*\(\s*[A-Za-z]+s?\s*\)", re.I),
+                        re.compile(rf"\(\s*{full}s?\s*\)", re.I),
+                        re.compile(rf"\b{full}(?:s|'s|’s)?\b", re.I))
+            records = [r for r in self._records if not r.duplicate_of]
+            found = (tuple(r.id for r in records if pat.search(r.text)) for pat in patterns)
+            self._spelled[e.term] = next((ids for ids in found if ids), ())
+        return self._spelled[e.term][:limit]
 
     def duty_for(self, question: str) -> tuple[Duty, list[str]] | None:
         m = DUTY_REF.search(question)

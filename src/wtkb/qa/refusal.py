@@ -102,7 +102,8 @@ class Refusal:
         if not hits:
             return False
         r = self.retriever
-        ignore = DEFINITION_WORDS | (ATTRIBUTION_WORDS if self.names_source_of(s.query, hits[0]) else frozenset())
+        attributed = r.names_publisher_of(s.query, hits[0].record)  # "according to Bond Solon"
+        ignore = DEFINITION_WORDS | (ATTRIBUTION_WORDS if attributed else frozenset())
         toks = [t for t in r.content_tokens(s.query) if t not in ignore]
         known = s.expansion.known_tokens
         if not toks or any(not r.knows(t) and t not in known for t in toks):
@@ -111,12 +112,6 @@ class Refusal:
         for t in toks:  # an acronym read off the corpus's names: the name's words must be there
             in_corpus += [w for w in tokenize(s.expansion.acronyms.get(t, "")) if r.knows(w)]
         return bool(in_corpus) and any(r.has_terms(h.record, list(dict.fromkeys(in_corpus))) for h in hits[:2])
-
-    def names_source_of(self, question: str, hit: Hit) -> bool:
-        """The question names the publisher of ``hit``'s source ("Bond Solon", "Devon")."""
-        src = self.retriever.source(hit.record.document)
-        words = set(re.findall(r"[a-z]+", question.lower())) & self.retriever.publisher_words()
-        return bool(src and words & set(re.findall(r"[a-z]+", (src.publisher or "").lower())))
 
     def verdict(self, s: Scores, hits: list[Hit], defined: bool = False,
                 config: AnswerConfig | None = None) -> Verdict:

@@ -146,9 +146,17 @@ class Retriever:
     def named_sources(self, query: str) -> np.ndarray:
         """1.0 for the records of each document whose publisher the question names ("Devon", "Bond Solon")."""
         out = np.zeros(len(self.records), np.float32)
-        for w in set(re.findall(r"[a-z]+", query.lower())) & self._publisher_rows.keys():
+        for w in self._named_publishers(query):
             out[self._publisher_rows[w]] = 1.0
         return out
+
+    def names_publisher_of(self, query: str, record: Record) -> bool:
+        """Whether the question names the publisher of ``record``'s document ("according to Bond Solon")."""
+        row = self._row_of[record.id]
+        return any(row in self._publisher_rows[w] for w in self._named_publishers(query))
+
+    def _named_publishers(self, query: str) -> set[str]:
+        return set(re.findall(r"[a-z]+", query.lower())) & self._publisher_rows.keys()
 
     # -- query --------------------------------------------------------------------------------
 
