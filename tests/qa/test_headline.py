@@ -173,3 +173,28 @@ def test_who_developed_names_the_developer_and_no_rhetorical_question_is_anchore
     a = qa.ask("who developed the March 2023 practice principles?")
     assert a.supported and "developed by the Tackling Child Exploitation (TCE) Support Programme" in a.answer
     assert not any(p.text.rstrip().endswith("?") for p in a.sentences)
+
+
+@pytest.mark.parametrize("question", ["can I share info without consent?", "is consent needed to share information?"])
+def test_a_myth_the_source_rejects_is_never_given_as_advice(qa, question):
+    # Devon lists "Consent is needed to share personal information" as a myth: quoting it as advice would
+    # tell a practitioner the opposite of what the sources say. It may follow the answer, labelled as a myth.
+    a = qa.ask(question)
+    assert a.supported
+    assert "not necessary to seek consent" in a.sentences[0].text and a.sentences[0].voice == "decision"
+    myth = [s for s in a.sentences if s.text.startswith("Consent is needed")]
+    assert all("listed as a common myth (not advice)" in s.lead and "not advice" in s.voice_label for s in myth)
+    assert all(a.sentences.index(s) == len(a.sentences) - 1 for s in myth)
+
+
+def test_a_myth_never_answers_a_what_or_how_question(qa):
+    a = qa.ask("how do I share information with partners?")
+    assert a.supported and not any(s.voice_label.endswith("a myth it lists, not advice") for s in a.sentences)
+
+
+def test_a_question_about_myths_quotes_them_labelled_as_myths(qa):
+    a = qa.ask("what are the common myths about information sharing?")
+    assert a.supported and a.sentences
+    myths = [s for s in a.sentences if "myth" in s.voice_label]
+    assert myths and all(s.lead.startswith("In Devon (local briefing), listed as a common myth") for s in myths)
+    assert all("not advice" in c.voice_label for c in a.citations if c.id.startswith("devon2024-common-myths"))

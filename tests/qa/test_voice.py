@@ -96,3 +96,25 @@ def test_labels_name_the_partnership_the_respondent_and_the_commentator(corpus):
 def test_voice_is_in_the_corpus_contract(corpus):
     line = corpus.records[0].to_dict()
     assert line["voice"] in VOICES
+
+
+MYTH_IDS = [f"devon2024-common-myths-about-challenges-p{i}" for i in range(1, 6)]
+
+
+def test_myths_the_source_lists_are_flagged_and_nothing_else_is(corpus):
+    # "Common myths about challenges of sharing information with partners": five claims Devon rejects
+    assert sorted(r.id for r in corpus.records if r.myth) == MYTH_IDS
+    assert corpus.by_id["devon2024-common-myths-about-challenges-p2"].text == \
+        "Consent is needed to share personal information"
+    # the advice beside them is not a myth, nor is a respondent saying early help "is often mistaken for…"
+    assert not corpus.by_id["devon2024-information-sharing-and-consent-p4"].myth  # "GDPR is not a barrier"
+    assert not any(r.myth for r in corpus.records if "mistaken" in r.text)
+    assert corpus.records[0].to_dict()["myth"] is False  # a new key of the corpus contract
+
+
+def test_a_myth_is_labelled_as_one_wherever_it_is_cited(corpus):
+    rec, doc = _doc(corpus, "devon2024-common-myths-about-challenges-p2")
+    assert rec.voice == "local"
+    assert voice_label(rec, doc) == ("Local briefing (Devon Safeguarding Children Partnership): "
+                                     "a myth it lists, not advice")
+    assert answer_lead(rec, doc) == "In Devon (local briefing), listed as a common myth (not advice): "

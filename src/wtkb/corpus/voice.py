@@ -22,6 +22,12 @@ commentary on the DRAFT guidance for a government decision. The rules, in the or
      decision; one that mentions respondents later is still their views; the rest is the
      government's own context;
    - a list item without wording of its own takes the voice of its lead-in paragraph.
+
+Apart from the voice, a record is flagged ``myth`` when the source lists it in order to reject it: a
+list item under a heading, or after a lead-in, that names myths or misconceptions ("Common myths
+about challenges of sharing information with partners"). Its words are the opposite of the source's
+advice ("Consent is needed to share personal information"), so its label says so, and an answer
+quotes it only for a question about myths (:func:`asks_about_myths`).
 """
 
 from __future__ import annotations
@@ -96,11 +102,31 @@ def _wording_voice(text: str) -> str | None:
     return None
 
 
+MYTHS = re.compile(r"\b(?:myths?|misconceptions?)\b", re.I)
+# a question about the myths themselves, or whether a claim is true, may quote a myth (labelled as one)
+MYTH_Q = re.compile(r"\b(?:myths?|misconceptions?|true|truth|misunderst\w*)\b", re.I)
+
+
+def is_myth(record: Record, lead: Record | None = None) -> bool:
+    """A list item the source gives as a myth: its own heading or its lead-in paragraph names myths."""
+    if record.kind != "list_item":
+        return False
+    own_heading = bool(record.section) and MYTHS.search(record.section[-1]) is not None
+    return own_heading or (lead is not None and lead.section == record.section and MYTHS.search(lead.text) is not None)
+
+
+def asks_about_myths(question: str) -> bool:
+    """The question asks about myths or whether something is true: the only answers that quote a myth."""
+    return MYTH_Q.search(question) is not None
+
+
 def assign_voices(records: Iterable[Record], doc: SourceDoc) -> None:
-    """Set ``voice`` on every record of ``doc``, in reading order (a list item needs its lead-in's)."""
+    """Set ``voice`` (and ``myth``) on every record of ``doc``, in reading order (a list item needs its
+    lead-in's)."""
     lead: Record | None = None
     for r in records:
         r.voice = voice_of(r, doc, lead if r.kind == "list_item" else None)
+        r.myth = is_myth(r, lead)
         if r.kind not in ("list_item", "footnote", "quote"):
             lead = r
 
@@ -114,6 +140,9 @@ def voice_label(record: Record, doc: SourceDoc | None = None) -> str:
     """What a practitioner sees beside a citation ("Local briefing (Devon Safeguarding Children
     Partnership): applies locally only", "A respondent's words: Police officer")."""
     label = VOICES.get(record.voice, "")
+    if record.myth:
+        where = f" ({doc.publisher})" if doc is not None and record.voice == "local" else ""
+        return f"{label}{where}: a myth it lists, not advice"
     if record.voice == "quote" and record.attribution:
         return f"{label}: {record.attribution}"
     if record.voice == "local" and doc is not None:
@@ -132,6 +161,9 @@ def answer_lead(record: Record, doc: SourceDoc | None) -> str:
     ("In Devon (local briefing): …"); empty for the government's own statements."""
     if doc is None:
         return ""
+    if record.myth:
+        where = f"In {local_area(doc)} (local briefing)" if record.voice == "local" else "The source"
+        return f"{where}, listed as a common myth (not advice): "
     if record.voice == "local":
         what = "local consultation feedback" if doc.kind == "local feedback" else "local briefing"
         return f"In {local_area(doc)} ({what}): "

@@ -17,7 +17,11 @@ Every sentence is copied exactly from its paragraph. The choice follows what the
 - for a yes/no or "do we have to" question the government's decision comes before respondents'
   views and quotes, with the sentences that carry its conditions ("where…", "if…", "unless…");
 - more than one sentence may come from one paragraph when it carries the answer;
-- a list item keeps its lead-in ("Following your feedback, we will:" before "…name the…").
+- a list item keeps its lead-in ("Following your feedback, we will:" before "…name the…");
+- a myth the source lists in order to reject it ("Consent is needed to share personal information") is
+  labelled as one and quoted only for a question about myths, or last, once, for a yes/no question that it
+  matches as well as the best answer sentence (whether a claim holds: the source's answer is that it is
+  a myth).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wtkb.corpus.voice import asks_about_myths
 from wtkb.qa.counting import counted_nouns, counts
 from wtkb.retrieve import YES_NO_Q, Hit, Retriever, Scores, is_yes_no
 from wtkb.text import tokenize
@@ -117,7 +122,7 @@ COUNT_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", 
 LIST_COUNT_Q = re.compile(rf"\b(?:the|are|were|what)\s+({'|'.join(COUNT_WORDS)}|[2-9]|10)\s+(?:[\w'’-]+\s+){{0,2}}?"
                           r"[a-z][\w'’-]*s\b", re.I)
 REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|mandatory|statutory|obliged|duty|"
-                           r"need to|needs to|allowed|legal(?:ly)?|"
+                           r"need to|needs to|needed|allowed|legal(?:ly)?|"
                            # "who decides / who is responsible / how should X decide": asks what is required
                            r"who (?:decides|is responsible|are responsible|should|must|has to|will)|"
                            r"decide[sd]?)\b", re.I)
@@ -287,6 +292,8 @@ class Composer:
         """1–5 sentences, the decision first for a yes/no question, else in paragraph rank and reading order."""
         c = config or self.config
         cands = self.candidates(s, hits, c)
+        myths = [] if asks_about_myths(s.query) else [x for x in cands if x.hit.record.myth]
+        cands = [x for x in cands if x not in myths]
         if asks_figure(s.query):  # "how many / what %" is answered by a figure: the first preference any sentence meets
             cands = next((kept for ok in figure_preferences(s.query) if (kept := [x for x in cands if ok(x.text)])),
                          cands)
@@ -329,6 +336,9 @@ class Composer:
         decision_first = asks_requirement(s.query)
         picked.sort(key=lambda x: (x is not announced, decision_first and x.hit.record.voice != "decision",
                                    x.hit.rank, x.start))
+        myth = max(myths, key=lambda x: x.score, default=None)
+        if yes_no and myth is not None and myth.score >= best - c.margin:  # "is consent needed?": the source
+            picked.append(myth)  # calls it a myth; labelled as one, after what the sources advise
         return picked
 
 
