@@ -8,7 +8,7 @@ import pytest
 
 from wtkb.qa.compose import QUESTION_TYPES, STANCE, asks_requirement, list_count, question_types
 from wtkb.qa.counting import RESPONDENTS, counted_nouns, counts
-from wtkb.qa.knowledge import DUTY_REF, is_definition
+from wtkb.qa.knowledge import DUTY_REF, defined_term, is_definition
 from wtkb.qa.refusal import NATIONS, Refusal
 from wtkb.retrieve.expansion import Everyday, Expansion, Spelling
 from wtkb.urls import term_url
@@ -123,6 +123,28 @@ def test_spelling_reads_a_typo_as_the_corpus_word_one_edit_away():
     assert sp.correct("bread") is None
     exp = sp.expand(Expansion("a lead safegaurding partner"), knows=lambda t: t in {"lead", "partner"})
     assert exp.phrases == ["safeguard"] and "safegaurd" in exp.known_tokens
+
+
+def test_spelling_does_not_read_a_word_of_the_same_family_as_a_typo():
+    # "contextual" (stemmed "contextu") is not a typo of "context": "contextual safeguarding" is a term the
+    # sources never use, and reading it as "context safeguarding" answered it with unrelated sentences
+    sp = Spelling(["context", "safeguard"])
+    assert sp.correct("contextu") is None
+    assert sp.correct("contxt") == "context"
+
+
+@pytest.mark.parametrize("question, term", [
+    ("what is contextual safeguarding?", "contextual safeguarding"),
+    ("whats a LADO", "LADO"),
+    ("what does EHCP stand for?", "EHCP"),
+    ("what does s47 mean?", "s47"),
+    ("define significant harm", "significant harm"),
+    ("meaning of CIN?", "CIN"),
+    ("what is the role of the DSL in schools and how does it change?", ""),  # not a bare definition question
+    ("can a DV worker be lead practitioner?", ""),
+])
+def test_the_term_a_bare_definition_question_asks_about(question, term):
+    assert defined_term(question) == term
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -124,6 +124,8 @@ def test_shorthand_plurals_everyday_words_and_typos_are_understood(qa, question,
     ("what is the Plymouth safeguarding partnership's phone number", "never mention Plymouth"),
     ("whats MARAC", "never mention MARAC"),
     ("what is the LADO's phone number in Devon?", "no contact details"),
+    ("what is contextual safeguarding?", "never use the term “contextual safeguarding”"),
+    ("what is an EHCP", "never mention EHCP"),  # SEND is defined; an EHC plan is a different thing
 ])
 def test_names_and_contact_details_the_sources_lack_are_refused_with_the_reason(qa, question, reason):
     a = qa.ask(question)

@@ -53,6 +53,19 @@ class TopicChapter:
     cited: frozenset[str]
 
 
+# the term a bare definition question asks about: "what is contextual safeguarding?", "what does EHCP stand for?"
+DEFINED_TERM = re.compile(
+    r"^\W*(?:(?:what(?:'s|’s| is| are)|whats|define|(?:the )?(?:meaning|definition) of)\s+(?:an?\s+|the\s+)?"
+    r"(?P<a>[^?,;]+?)|what (?:does|do) (?:an?\s+|the\s+)?(?P<b>[^?,;]+?) (?:mean|stand for))\W*$", re.I)
+
+
+def defined_term(question: str) -> str:
+    """The term of a bare "what is X? / what does X mean?" question ("" for any other question)."""
+    m = DEFINED_TERM.search(question.strip())
+    term = (m.group("a") or m.group("b")) if m else ""
+    return term if term and len(term.split()) <= 4 else ""
+
+
 def is_definition(question: str) -> bool:
     """A "what is / what does … stand for / mean" question, or a bare term ("LADO?")."""
     words = re.findall(r"\w+", question)

@@ -11,6 +11,8 @@ key concept is one the sources cannot cover:
   the guidance is England's.
 - a name or an acronym ("Plymouth", "MARAC", "GIRFEC") that neither the sources nor the glossary
   know: the sources never mention it;
+- a bare "what is X?" whose term has a word that neither the sources nor the glossary know ("what
+  is contextual safeguarding?": the sources never use "contextual"), unless the glossary defines X;
 - contact details ("the LADO's phone number") that no top paragraph gives for what the question
   names (Devon's Front Door number does not answer for the LADO, or for Cornwall); when one does,
   the question is answered whatever its support score;
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 
 from wtkb.qa.compose import AnswerConfig
 from wtkb.qa.counting import counted_nouns, counts
-from wtkb.qa.knowledge import DEFINITION_WORDS
+from wtkb.qa.knowledge import DEFINITION_WORDS, defined_term
 from wtkb.retrieve import Expansion, Hit, Retriever, Scores
 from wtkb.text import tokenize
 
@@ -116,7 +118,7 @@ class Refusal:
     def verdict(self, s: Scores, hits: list[Hit], defined: bool = False,
                 config: AnswerConfig | None = None) -> Verdict:
         c = config or self.config
-        uncovered = self.uncovered(s.query, hits, s.expansion)
+        uncovered = self.uncovered(s.query, hits, s.expansion) or ("" if defined else self.unknown_term(s))
         if uncovered:
             return Verdict(False, uncovered)
         if defined or self.support(s, hits, c) >= c.threshold or self.top_hit_has_all_terms(s, hits) \
@@ -147,6 +149,14 @@ class Refusal:
         counted = counted_nouns(question)
         if counted and not any(counts(h.record.text, counted) for h in top):
             return "The sources give no figure for this."
+        return ""
+
+    def unknown_term(self, s: Scores) -> str:
+        """Why a bare definition question is outside the sources: its term has a word they never use."""
+        term = defined_term(s.query)
+        known = s.expansion.known_tokens
+        if term and any(not self.retriever.knows(t) and t not in known for t in self.retriever.content_tokens(term)):
+            return f"The sources never use the term “{term}”."
         return ""
 
     def gives_contact(self, question: str, hits: list[Hit]) -> bool:

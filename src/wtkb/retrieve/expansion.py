@@ -106,7 +106,8 @@ class Spelling:
     Symmetric deletion: two words are within one insertion, deletion, substitution or adjacent
     swap of each other when deleting at most one letter from each gives the same string. Only
     words of five or more letters that the corpus and glossary do not know are corrected, and
-    only to a corpus word of the same first letter.
+    only to a corpus word of the same first letter that is not the word less its last letter: that
+    is a different word of the same family ("contextual", stemmed "contextu", is not "context").
     """
 
     MIN = 6
@@ -119,7 +120,7 @@ class Spelling:
                     self._by_key.setdefault(k, []).append(w)
 
     def correct(self, token: str) -> str | None:
-        found = {w for k in _deletions(token) for w in self._by_key.get(k, []) if w[0] == token[0]}
+        found = {w for k in _deletions(token) for w in self._by_key.get(k, []) if w[0] == token[0] and w != token[:-1]}
         return min(found, key=lambda w: (abs(len(w) - len(token)), w)) if found else None
 
     def expand(self, exp: Expansion, knows) -> Expansion:
