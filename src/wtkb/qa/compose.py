@@ -99,7 +99,9 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "who": (re.compile(r"^\W*who\b|\bwho (?:decides|chairs|developed|leads|is|are|will|should|can)\b|"
                        r"\bwhich (?:agency|agencies|organisation|body|bodies|person|partner)", re.I),
             re.compile(r"\b(?:by|with) (?:the )?[A-Z][a-z]|\b(?:led|developed|chaired|decided|written|produced|"
-                       r"commissioned) by\b|\bwill be for\b|\bresponsib|\bpartners?\b|[A-Z][a-z]+ (?:and|&) [A-Z]")),
+                       r"commissioned) by\b|\bwill be for\b|\bresponsib|\b(?:decide|decides|determine|choose)\b|"
+                       r"\bbest placed\b|"
+                       r"[A-Z][a-z]+ (?:and|&) [A-Z]")),
     "time": (re.compile(r"\bhow long\b|\btimescales?\b|\btime ?frames?\b|\bdeadlines?\b|\bby when\b|\bhow soon\b|"
                         r"\bhow quickly\b|\bwithin how\b|\bwhen (?:will|does|do|is|are|did|was)\b", re.I),
              re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?|years?)\b|\bwithin\b|"
@@ -124,7 +126,8 @@ LIST_COUNT_Q = re.compile(rf"\b(?:the|are|were|what)\s+({'|'.join(COUNT_WORDS)}|
 REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|mandatory|statutory|obliged|duty|"
                            r"need to|needs to|needed|allowed|legal(?:ly)?|"
                            # "who decides / who is responsible / how should X decide": asks what is required
-                           r"who (?:decides|is responsible|are responsible|should|must|has to|will)|"
+                           r"who (?:decides|chairs|leads|holds|is responsible|are responsible|should|must|has to|will|"
+                           r"can)|"
                            r"decide[sd]?)\b", re.I)
 VIEWS_Q = re.compile(r"\b(?:respondents?|responses?|views?|feedback|agreed?|support(?:ed)?|percentage|%|said|"
                      r"think|thought|felt|opinions?|concerns?|quotes?|consultation (?:find|found|say|said))\b", re.I)
