@@ -9,6 +9,7 @@ import pytest
 from wtkb.qa import UNSUPPORTED
 from wtkb.reference.glossary import load_glossary
 from wtkb.retrieve import Expander
+from wtkb.text import tokenize
 
 from .conftest import DV_QUESTION
 
@@ -125,6 +126,14 @@ def test_glossary_expands_practitioner_shorthand(query, phrase):
     exp = Expander(load_glossary()).expand(query)
     assert phrase.lower() in [p.lower() for p in exp.phrases]
     assert phrase.lower() in exp.dense_text.lower()
+
+
+def test_an_alias_with_a_word_the_corpus_never_uses_always_bridges_to_the_sources_wording(corpus):
+    vocab = {t for r in corpus.records for t in tokenize(r.text)}
+    exp = Expander(load_glossary(), vocab.__contains__).expand("is the independent scrutineer still needed?")
+    assert "independent scrutiny" in exp.terms and "scrutiny arrangements" in exp.phrases
+    # an alias in the sources' own words ("scrutiny arrangements") is matched only when asked to
+    assert Expander(load_glossary(), vocab.__contains__).expand("scrutiny arrangements").terms == []
 
 
 def test_shorthand_finds_what_the_sources_say(qa):

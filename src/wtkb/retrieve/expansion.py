@@ -12,6 +12,7 @@ account for count as known when the refusal rule measures how much of a question
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wtkb.reference.glossary import GlossaryEntry
@@ -34,14 +35,23 @@ class Expansion:
 
 
 class Expander:
-    """Finds glossary terms, aliases and acronyms in a query and adds their ``query_expansion`` phrases."""
+    """Finds glossary terms, aliases and acronyms in a query and adds their ``query_expansion`` phrases.
 
-    def __init__(self, entries: list[GlossaryEntry]):
+    A full-phrase alias ("scrutiny arrangements") is matched only when asked (``plain_terms``): the
+    query already has the sources' words. One with a word the corpus never uses (``knows``: "independent
+    scrutineer") is matched always, as shorthand is: it is the only bridge to the sources' wording.
+    """
+
+    def __init__(self, entries: list[GlossaryEntry], knows: Callable[[str], bool] | None = None):
         self.entries = entries
         self._patterns: list[tuple[GlossaryEntry, re.Pattern[str], re.Pattern[str]]] = []
+
+        def bridging(alias: str) -> bool:
+            return knows is not None and any(not knows(t) for t in tokenize(alias))
+
         for e in entries:
-            short = [e.term] + [a for a in e.aliases if _is_shorthand(a, e)]
-            full = [a for a in e.aliases if not _is_shorthand(a, e)]
+            short = [e.term] + [a for a in e.aliases if _is_shorthand(a, e) or bridging(a)]
+            full = [a for a in e.aliases if not _is_shorthand(a, e) and not bridging(a)]
             if e.expansion:
                 full.append(_clean_expansion(e.expansion))
             self._patterns.append((e, _alternation(short, plural=True), _alternation(full)))

@@ -87,7 +87,7 @@ class Retriever:
         self._load_vectors(index, pos)
         self._load_bm25(index, pos)
         self._priors()
-        self.expander = Expander(load_glossary())
+        self.expander = Expander(load_glossary(), self.knows)
         self.initials = Initials([r.text for r in self.records])
         self.everyday = Everyday(load_everyday())
         self.spelling = Spelling(list(self._bm25.vocab_dict))
