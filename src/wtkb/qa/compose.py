@@ -129,6 +129,9 @@ REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|ma
                            r"who (?:decides|chairs|leads|holds|is responsible|are responsible|should|must|has to|will|"
                            r"can)|"
                            r"decide[sd]?)\b", re.I)
+# "why did the government / DfE / the department keep…": the government's own reasons, in its decision
+GOVERNMENT_WHY_Q = re.compile(r"\bwhy (?:did|does|has|have|is|was|would) (?:the )?(?:government|dfe|department|"
+                              r"ministers?|they)\b", re.I)
 VIEWS_Q = re.compile(r"\b(?:respondents?|responses?|views?|feedback|agreed?|support(?:ed)?|percentage|%|said|"
                      r"think|thought|felt|opinions?|concerns?|quotes?|consultation (?:find|found|say|said))\b", re.I)
 # "what did NASS say / the Panel's take / Ofsted's view": a question about what someone said
@@ -196,9 +199,11 @@ MODAL_Q = frozenset({"can", "could", "must", "should", "may", "shall", "do", "do
 
 
 def asks_requirement(question: str) -> bool:
-    """A "can / must / do we have to / is it statutory" question, not one asking what respondents said."""
+    """A "can / must / do we have to / is it statutory" question, or one asking why the government decided
+    something ("why did DfE keep…"), not one asking what respondents said: the government's decision answers it."""
     modal = is_yes_no(question) and _aux(question) in MODAL_Q
-    return (modal or bool(REQUIREMENT_Q.search(question))) and not VIEWS_Q.search(question)
+    asks = modal or bool(REQUIREMENT_Q.search(question)) or bool(GOVERNMENT_WHY_Q.search(question))
+    return asks and not VIEWS_Q.search(question)
 
 
 class Composer:
