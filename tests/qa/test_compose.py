@@ -37,6 +37,10 @@ def test_untyped_questions_have_no_type():
     ("can a DV worker be lead practitioner?", True),
     ("what percentage supported the lead practitioner change?", False),  # asks for views, not a requirement
     ("what did respondents say about the partnership chair?", False),
+    ("who chairs the partnership?", True),  # who holds a role is decided, not surveyed
+    ("is consent needed to share information?", True),
+    ("why did DfE keep the chair role?", True),  # the government's own reasons
+    ("why did respondents oppose the chair role?", False),
 ])
 def test_requirement_questions(question, expected):
     assert asks_requirement(question) is expected
