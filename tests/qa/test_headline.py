@@ -128,10 +128,18 @@ def test_shorthand_plurals_everyday_words_and_typos_are_understood(qa, question,
     ("what is the LADO's phone number in Devon?", "no contact details"),
     ("what is contextual safeguarding?", "never use the term “contextual safeguarding”"),
     ("what is an EHCP", "never mention EHCP"),  # SEND is defined; an EHC plan is a different thing
+    # named only among the organisations that responded: the sources report nothing it said
+    ("what did the Cumbria partnership say in the consultation?", "name Cumbria only in a list"),
+    ("what does Cafcass think about FGCs?", "name Cafcass only in a list"),
 ])
 def test_names_and_contact_details_the_sources_lack_are_refused_with_the_reason(qa, question, reason):
     a = qa.ask(question)
     assert not a.supported and reason in a.answer
+
+
+def test_a_question_about_the_name_list_itself_is_answered_from_it(qa):
+    a = qa.ask("did Cumbria respond to the consultation?")
+    assert a.supported and any("Cumbria" in x.text for x in a.sentences)
 
 
 def test_a_contact_the_sources_give_is_answered(qa):

@@ -10,7 +10,8 @@ key concept is one the sources cannot cover:
 - another UK nation (Scotland, Wales, Northern Ireland) that none of the top paragraphs mentions:
   the guidance is England's.
 - a name or an acronym ("Plymouth", "MARAC", "GIRFEC") that neither the sources nor the glossary
-  know: the sources never mention it;
+  know: the sources never mention it; one they give only in a long name list ("Cumbria", among the
+  organisations that responded) when the question is not about that list: they say nothing else about it;
 - a bare "what is X?" whose term has a word that neither the sources nor the glossary know ("what
   is contextual safeguarding?": the sources never use "contextual"), unless the glossary defines X;
 - contact details ("the LADO's phone number") that no top paragraph gives for what the question
@@ -65,6 +66,8 @@ CONTACT_WORDS = frozenset(tokenize("phone telephone tel mobile helpline contact 
 NAME_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][a-z]+|[A-Z]{2,}[a-z]?s?)(?![\w'’])")
 NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b|(?-i:\bNI\b)", re.I)
 NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
+# a question about a name list itself: "did Cumbria respond?", "is Barnardo's on the list of respondents?"
+LIST_Q = re.compile(r"\b(?:respond\w*|list\w*|named|name|took part|take part|participat\w*)\b", re.I)
 # words that only attribute a question to the source it names ("according to Bond Solon", "what does Devon say")
 ATTRIBUTION_WORDS = frozenset(tokenize("according say says said think thinks thought view views"))
 
@@ -142,6 +145,9 @@ class Refusal:
         names = self.unknown_names(question, expansion)
         if names:
             return f"The sources never mention {' or '.join(names)}."
+        listed = self.only_listed(question, expansion)
+        if listed:
+            return f"The sources name {listed[0]} only in a list (“{listed[1]}”); they say nothing else about it."
         if ASKS_CONTACT.search(question) and not self.gives_contact(question, top):
             return "The sources give no contact details for this."
         if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
@@ -183,6 +189,20 @@ class Refusal:
             if toks and not any(self.retriever.knows(t) or t in known for t in (toks[0], toks[0].rstrip("s"))):
                 out.append(word)
         return out
+
+    def only_listed(self, question: str, expansion: Expansion | None = None) -> tuple[str, str] | None:
+        """A name in the question ("Cumbria") that the sources give only in a long name list, with that list's
+        heading; None when the question asks about the list itself ("did Cumbria respond?") or the glossary
+        knows the name ("DA")."""
+        if LIST_Q.search(question):
+            return None
+        known = (expansion or self.retriever.expand(question)).known_tokens
+        for word in self.names(question):
+            toks = tokenize(word)
+            heading = self.retriever.only_listed_in(toks[0]) if toks and toks[0] not in known else ""
+            if heading:
+                return word, heading
+        return None
 
     @staticmethod
     def names(question: str) -> list[str]:

@@ -376,6 +376,17 @@ class Retriever:
         """A short item of a long name list (e.g. who responded): rarely an answer."""
         return bool(self._directory[self._row_of[record.id]])
 
+    def only_listed_in(self, token: str) -> str:
+        """The heading of the long name list that is the only place a (stemmed) token occurs ("Cumbria":
+        "Annex A: List of organisations that responded to the consultation"), else ""."""
+        if not self.knows(token):
+            return ""
+        scores = np.asarray(self._bm25.get_scores_from_ids([self._bm25.vocab_dict[token]]))
+        rows = np.flatnonzero(scores > 0)
+        if not len(rows) or not self._directory[rows].all():
+            return ""
+        return (self.records[rows[0]].section or [""])[-1]
+
     def in_response(self, record: Record) -> bool:
         """The record is under a "Government response" / "Following your feedback" heading."""
         return bool(self._response[self._row_of[record.id]])
