@@ -131,6 +131,7 @@ def test_shorthand_plurals_everyday_words_and_typos_are_understood(qa, question,
     # named only among the organisations that responded: the sources report nothing it said
     ("what did the Cumbria partnership say in the consultation?", "name Cumbria only in a list"),
     ("what does Cafcass think about FGCs?", "name Cafcass only in a list"),
+    ("how do i actually submit a care leaver death notification - is there a form?", "no form, template or link"),
 ])
 def test_names_and_contact_details_the_sources_lack_are_refused_with_the_reason(qa, question, reason):
     a = qa.ask(question)
@@ -140,6 +141,12 @@ def test_names_and_contact_details_the_sources_lack_are_refused_with_the_reason(
 def test_a_question_about_the_name_list_itself_is_answered_from_it(qa):
     a = qa.ask("did Cumbria respond to the consultation?")
     assert a.supported and any("Cumbria" in x.text for x in a.sentences)
+
+
+def test_a_form_the_sources_give_is_answered_and_forms_of_abuse_are_not_a_form(qa):
+    a = qa.ask("is there a form for early help?")
+    assert a.supported and any("Early Help Triage Request Form" in x.text for x in a.sentences)
+    assert qa.ask("what forms of abuse does the guidance cover?").supported
 
 
 def test_a_contact_the_sources_give_is_answered(qa):

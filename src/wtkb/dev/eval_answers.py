@@ -51,6 +51,7 @@ class Outcome:
     rank: int | None  # first gold record in the top 10
     gold_in_answer: bool
     gold_in_citations: bool
+    gold_in_lead: bool  # the point is in the lead sentence (with the list item a "…:" lead-in introduces)
     lead_id: str | None
     lead_voice: str | None
     expected_voice: str | None
@@ -119,6 +120,16 @@ def plain_text(answer) -> str:
     return norm(" ".join(t for t, _ in sentences(answer)))
 
 
+def lead_sentences(texts: list[str]) -> list[str]:
+    """The answer's lead: its first sentence, and the next ones while a sentence ends "…:" (a lead-in)."""
+    out: list[str] = []
+    for t in texts:
+        out.append(t)
+        if not t.rstrip().endswith(":"):
+            break
+    return out
+
+
 def outcome(q: Question, answer, ranked_ids: list[str], by_id: dict[str, Record], gold: list[str]) -> Outcome:
     gset = set(q.gold)
     rank = next((i + 1 for i, r in enumerate(ranked_ids[:10]) if r in gset), None)
@@ -127,9 +138,10 @@ def outcome(q: Question, answer, ranked_ids: list[str], by_id: dict[str, Record]
     cited = [norm(c.text) for c in answer.citations] if supported else []
     sents = sentences(answer) if supported else []
     lead_id = (sents[0][1] or [None])[0] if sents else None
+    lead = norm(" ".join(lead_sentences([t for t, _ in sents])))
     return Outcome(q=q.q, type=q.type, split=q.split, answerable=q.answerable, required=q.required,
                    supported=supported, retrievable=q.retrievable, rank=rank,
-                   gold_in_answer=any(g in text for g in gold),
+                   gold_in_answer=any(g in text for g in gold), gold_in_lead=any(g in lead for g in gold),
                    gold_in_citations=any(g in c for g in gold for c in cited),
                    lead_id=lead_id, lead_voice=citation_voice(answer, lead_id, by_id),
                    expected_voice=q.voice, lead=sents[0][0] if sents else "")
@@ -154,6 +166,7 @@ class AnswerRow:
     n: int  # answerable questions
     n_uncovered: int
     gold_in_answer: float | None
+    gold_in_lead: float | None
     gold_in_citations: float | None
     top5: float | None
     mrr: float | None
@@ -176,6 +189,7 @@ def summarise(outs: list[Outcome], split: str, type_: str) -> AnswerRow:
     return AnswerRow(
         split=split, type=type_, n=len(ans), n_uncovered=len(un),
         gold_in_answer=_mean([o.gold_in_answer for o in ans]),
+        gold_in_lead=_mean([o.gold_in_lead for o in ans]),
         gold_in_citations=_mean([o.gold_in_citations for o in ans]),
         top5=_mean([bool(o.rank and o.rank <= 5) for o in ans if o.retrievable]),
         mrr=_mean([1 / o.rank if o.rank else 0.0 for o in ans if o.retrievable]),
@@ -201,7 +215,8 @@ def answer_rows(outs: Iterable[Outcome]) -> list[AnswerRow]:
 
 ANSWER_COLUMNS = (  # header, what it is (printed under the table)
     ("n", "answerable questions"), ("unc", "uncovered questions"),
-    ("ans", "gold text in the answer"), ("cit", "gold text in a citation"),
+    ("ans", "gold text in the answer"), ("lead", "gold text in the lead sentence (the point comes first)"),
+    ("cit", "gold text in a citation"),
     ("top5", "gold record in the top 5"), ("MRR", "mean reciprocal rank of the first gold record (top 10)"),
     ("refused", "answerable questions refused"), ("unc.ans", "uncovered questions answered"),
     ("resp.lead", "what-is-required questions whose lead sentence cites a respondents/quote record / all such"),
@@ -226,7 +241,7 @@ def answer_table(rows: list[dict], title: str):
     for i, r in enumerate(rows):
         last = i + 1 == len(rows) or rows[i + 1]["type"] == "all"  # a rule after each split
         t.add_row(r["split"] if r["type"] == "all" else "", r["type"], str(r["n"]), str(r["n_uncovered"]),
-                  f(r["gold_in_answer"]), f(r["gold_in_citations"]), f(r["top5"]), f(r["mrr"]),
+                  f(r["gold_in_answer"]), f(r["gold_in_lead"]), f(r["gold_in_citations"]), f(r["top5"]), f(r["mrr"]),
                   f(r["answerable_refused"]), f(r["uncovered_answered"]),
                   f"{r['respondent_lead']}/{r['n_required']}", f"{r['respondent_cue']}/{r['n_required']}",
                   f(r["voice_match"]),

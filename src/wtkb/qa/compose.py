@@ -11,9 +11,9 @@ Every sentence is copied exactly from its paragraph. The choice follows what the
 - a sentence that restates the question (nearly all its words are the question's) or asks a
   question itself scores less; the sentence after it can carry the answer, so a sentence may
   ride on the relevance of the one before it (``w_continue``);
-- a question of a *type* (how many / what %, why, who, how long, what changed) prefers sentences
-  with what that type needs: a figure (for the group asked about; a percentage when it asks
-  "what %"; a day of the month is not a figure), a reason, a named body, a time, a change;
+- a question of a *type* (how many / what %, why, who, how long, what changed, is there a form) prefers
+  sentences with what that type needs: a figure (for the group asked about; a percentage when it asks
+  "what %"; a day of the month is not a figure), a reason, a named body, a time, a change, a form or link;
 - for a yes/no or "do we have to" question the government's decision comes before respondents'
   views and quotes, with the sentences that carry its conditions ("where…", "if…", "unless…");
 - more than one sentence may come from one paragraph when it carries the answer;
@@ -112,7 +112,12 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                           r"\bno longer\b|\bany more\b|\banymore\b", re.I),
                re.compile(r"\b(?:will|now|new|changed?|removed?|introduc\w*|updated?|replac\w*|amend\w*|strengthen\w*|"
                           r"clarif\w*|no longer|instead|added)\b", re.I)),
+    # "is there a form?", "the SharePoint link for the slides": a sentence that names a form, template or link
+    "form": (re.compile(r"\b(?:forms?|templates?|links?|url|website|portal|sharepoint|download)\b(?!\s+(?:of|between))",
+                        re.I),
+             re.compile(r"\b(?:form|template)\b(?!\s+of)|SharePoint|\bdownload|https?://|www\.", re.I)),
 }
+FEATURE_FIRST: tuple[str, ...] = ("form",)
 # "what percentage / what % / what proportion" is answered by a percentage when the paragraphs have one
 PERCENT_Q = re.compile(r"\bper ?cent(?:age)?s?\b|%|\bproportion\b|\bwhat share\b", re.I)
 PERCENT = re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b", re.I)
@@ -342,8 +347,9 @@ class Composer:
                 if x.score >= best - c.condition_margin and CONDITION.search(x.text) and x.hit.rank <= 3:
                     take(x, limit)
         decision_first = asks_requirement(s.query)
+        needs = [QUESTION_TYPES[t][1] for t in question_types(s.query) if t in FEATURE_FIRST]
         picked.sort(key=lambda x: (x is not announced, decision_first and x.hit.record.voice != "decision",
-                                   x.hit.rank, x.start))
+                                   bool(needs) and not any(n.search(x.text) for n in needs), x.hit.rank, x.start))
         myth = max(myths, key=lambda x: x.score, default=None)
         if yes_no and myth is not None and myth.score >= best - c.margin:  # "is consent needed?": the source
             picked.append(myth)  # calls it a myth; labelled as one, after what the sources advise

@@ -14,6 +14,7 @@ key concept is one the sources cannot cover:
   organisations that responded) when the question is not about that list: they say nothing else about it;
 - a bare "what is X?" whose term has a word that neither the sources nor the glossary know ("what
   is contextual safeguarding?": the sources never use "contextual"), unless the glossary defines X;
+- a form, template or link ("is there a form?", "the SharePoint link") that no top paragraph mentions;
 - contact details ("the LADO's phone number") that no top paragraph gives for what the question
   names (Devon's Front Door number does not answer for the LADO, or for Cornwall); when one does,
   the question is answered whatever its support score;
@@ -30,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wtkb.qa.compose import AnswerConfig
+from wtkb.qa.compose import QUESTION_TYPES, AnswerConfig
 from wtkb.qa.counting import counted_nouns, counts
 from wtkb.qa.knowledge import DEFINITION_WORDS, defined_term
 from wtkb.retrieve import Expansion, Hit, Retriever, Scores
@@ -150,6 +151,9 @@ class Refusal:
             return f"The sources name {listed[0]} only in a list (“{listed[1]}”); they say nothing else about it."
         if ASKS_CONTACT.search(question) and not self.gives_contact(question, top):
             return "The sources give no contact details for this."
+        asks_form, form = QUESTION_TYPES["form"]
+        if asks_form.search(question) and not any(form.search(h.record.text) for h in top):
+            return "The sources give no form, template or link for this."
         if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
             return "The sources do not set out timescales for this."
         counted = counted_nouns(question)
