@@ -216,4 +216,6 @@ def test_a_question_about_myths_quotes_them_labelled_as_myths(qa):
     assert a.supported and a.sentences
     myths = [s for s in a.sentences if "myth" in s.voice_label]
     assert myths and all(s.lead.startswith("In Devon (local briefing), listed as a common myth") for s in myths)
+    # two items of one short list picked: the answer gives the whole list, in reading order
+    assert [s.ids[0] for s in myths] == [f"devon2024-common-myths-about-challenges-p{i}" for i in range(1, 6)]
     assert all("not advice" in c.voice_label for c in a.citations if c.id.startswith("devon2024-common-myths"))

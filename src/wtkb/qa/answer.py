@@ -20,7 +20,7 @@ from typing import Any
 
 from wtkb.corpus.voice import answer_lead, voice_label
 from wtkb.models import Record
-from wtkb.qa.compose import DEFAULT_ANSWER_CONFIG, AnswerConfig, Composer, Sentence
+from wtkb.qa.compose import DEFAULT_ANSWER_CONFIG, AnswerConfig, Composer, Sentence, asks_list
 from wtkb.qa.knowledge import Knowledge, Summary
 from wtkb.qa.refusal import Refusal
 from wtkb.qa.schemas import Answer, AnswerSentence, Citation, TopicLink
@@ -148,7 +148,7 @@ class QA:
             if summaries:  # after the handbook's summary, only sentences from paragraphs that use the term
                 picked = [x for x in picked if any(self.knowledge.uses(sm, x.hit) for sm in summaries)
                           and not self.retriever.is_directory(x.hit.record)]  # not "MSE ICB" from a name list
-            parts += self._copied_parts(picked)
+            parts += self._copied_parts(picked, whole_lists=asks_list(question))
         return self._answer(question, self._within(parts, top_k), hits, top_k)
 
     @staticmethod
@@ -179,10 +179,14 @@ class QA:
                                        voice="handbook", voice_label="The handbook's summary", url=sm.url), using))
         return out
 
-    def _copied_parts(self, picked: list[Sentence]) -> list[tuple[AnswerSentence, list[Hit]]]:
-        """Answer sentences for the picked ones, each list item after its lead-in ("we will:")."""
+    def _copied_parts(self, picked: list[Sentence],
+                      whole_lists: bool = False) -> list[tuple[AnswerSentence, list[Hit]]]:
+        """Answer sentences for the picked ones, each list item after its lead-in ("we will:"); for a question
+        asking for a list, two picked items of one short list bring the rest of it, in reading order."""
         out: list[tuple[AnswerSentence, list[Hit]]] = []
         leads_done: set[str] = set()
+        if whole_lists:
+            picked = self._with_whole_lists(picked)
         for x in picked:
             rec = x.hit.record
             lead = self.retriever.lead_in(rec) if x.index == 0 else None
@@ -200,6 +204,20 @@ class QA:
                     if not any(p.text == item.text for p, _ in out):
                         out.append(self._part(item.text, [Hit(item, x.hit.score, 0.0, 0.0, x.hit.rank)]))
         return out
+
+    def _with_whole_lists(self, picked: list[Sentence]) -> list[Sentence]:
+        out: list[Sentence] = []
+        by_id = {x.hit.record.id: x for x in picked}
+        for x in picked:
+            items = self.retriever.list_of(x.hit.record)
+            if len(items) > self.config.list_items or sum(i.id in by_id for i in items) < 2:  # not evidently the list
+                out.append(x)
+                continue
+            for item in items:  # the whole list, in reading order, where its first picked item was
+                out.append(by_id.get(item.id) or Sentence(Hit(item, x.hit.score, 0.0, 0.0, x.hit.rank), 0,
+                                                          len(item.text), x.score))
+        seen: set[str] = set()
+        return [x for x in out if not (x.key in seen or seen.add(x.key))]
 
     def _part(self, text: str, hs: list[Hit], copied: bool = True) -> tuple[AnswerSentence, list[Hit]]:
         rec = hs[0].record

@@ -128,6 +128,16 @@ STANCE = re.compile(r"\b(?:support\w*|agree\w*|disagree\w*|back(?:ed|ing)?|favou
 COUNT_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 LIST_COUNT_Q = re.compile(rf"\b(?:the|are|were|what)\s+({'|'.join(COUNT_WORDS)}|[2-9]|10)\s+(?:[\w'’-]+\s+){{0,2}}?"
                           r"[a-z][\w'’-]*s\b", re.I)
+# "what are the…", "which…", "key points", "what does Devon's early help team offer": the answer is a list
+LIST_Q = re.compile(r"^\W*(?:what|which)\s+(?:are|were)\b|\b(?:list|examples?|key points|main points)\b|"
+                    r"\bwhat (?:does|do|did|will) [\w'’ -]+ (?:offer|include|cover|recommend)\b", re.I)
+
+
+def asks_list(question: str) -> bool:
+    """The question asks for the items of a list (a short list found in the sources is then given whole)."""
+    return LIST_Q.search(question) is not None
+
+
 REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|mandatory|statutory|obliged|duty|"
                            r"need to|needs to|needed|allowed|legal(?:ly)?|"
                            # "who decides / who is responsible / how should X decide": asks what is required

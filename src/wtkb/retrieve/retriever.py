@@ -343,6 +343,25 @@ class Retriever:
             i += 1
         return out
 
+    def list_of(self, record: Record) -> list[Record]:
+        """Every item of the list a list item belongs to (the run of items around it in its section), in
+        reading order; [] for a record that is not a list item."""
+        if record.kind != "list_item":
+            return []
+        i = self._row_of[record.id]
+        while i > 0 and self._same_list(self.records[i - 1], record):
+            i -= 1
+        out: list[Record] = []
+        while i < len(self.records) and self._same_list(self.records[i], record):
+            if self.records[i].kind == "list_item":
+                out.append(self.records[i])
+            i += 1
+        return out
+
+    @staticmethod
+    def _same_list(r: Record, item: Record) -> bool:
+        return r.document == item.document and r.section == item.section and r.kind in ("list_item", "footnote")
+
     def topic_records(self, record: Record) -> list[Record]:
         """The records of the consultation topic ``record`` belongs to: its section and that section's
         "Government response" (what respondents said and what government decided, side by side)."""
