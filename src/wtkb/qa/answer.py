@@ -233,6 +233,7 @@ class QA:
             for h in hs:
                 cited.setdefault(h.record.id, h)
         ordered = list(cited.values())  # in the order the answer first cites them, so its markers read [1], [2] …
+        _one_lead_per_run(parts)
         answer = " ".join(p.lead + p.text + (f" [{', '.join(p.ids)}]" if p.ids else "") for p, _ in parts)
         rest = [h for h in hits if h.record.id not in cited][:max(0, top_k - len(cited))]
         topics = self.knowledge.topics_for([h.record.id for h in ordered] + [h.record.id for h in rest])
@@ -240,6 +241,16 @@ class QA:
                       citations=[self.citation(h.record, h.score) for h in ordered],
                       see_also=[self.citation(h.record, h.score) for h in rest],
                       sentences=[p for p, _ in parts], topics=[TopicLink(title=t, url=u) for t, u in topics])
+
+
+def _one_lead_per_run(parts: list[tuple[AnswerSentence, list[Hit]]]) -> None:
+    """A run of sentences in one voice reads under one lead ("In Devon (local briefing): … …"): a sentence
+    whose lead repeats the previous one's drops it (its ``voice_label`` still says whose it is). A myth always
+    keeps its own ("listed as a common myth (not advice)")."""
+    for i in range(len(parts) - 1, 0, -1):
+        p, hs = parts[i]
+        if p.lead and p.lead == parts[i - 1][0].lead and not hs[0].record.myth:
+            p.lead = ""
 
 
 def load_qa(settings: Settings, warm: bool = True) -> QA:
