@@ -125,6 +125,19 @@ def test_llm_sentences_keep_voice_labels_and_the_refusal_rule(qa, fake_llm, corp
     assert r.supported is False and len(fake_llm.prompts) == before
 
 
+def test_the_model_is_told_whose_words_each_paragraph_is_and_never_sees_a_myth_as_advice(qa, fake_llm):
+    lq = llm_qa(qa, f"http://127.0.0.1:{fake_llm.server_port}/v1")
+    lq.ask("is consent needed to share information?")
+    prompt = fake_llm.prompts[-1]
+    assert "never present respondents' views or a local briefing as national policy" in prompt
+    assert "(Consultation response 2023 › Prison and Probation Services › Government response › para 5; " \
+           "Government decision)" in prompt
+    # Devon's "Consent is needed to share personal information" is a myth it lists: not in the model's context
+    assert not any(i.startswith("devon2024-common-myths") for i in context_ids(prompt))
+    lq.ask("what are the common myths about information sharing?")
+    assert any("a myth it lists, not advice" in line for line in fake_llm.prompts[-1].splitlines())
+
+
 def test_ground_rules(corpus):
     recs = [corpus.records[0], corpus.records[1]]
     hits = [Hit(r, 1.0, 0.0, 0.0, i + 1) for i, r in enumerate(recs)]

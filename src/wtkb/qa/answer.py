@@ -18,7 +18,7 @@ import logging
 from functools import cached_property
 from typing import Any
 
-from wtkb.corpus.voice import answer_lead, voice_label
+from wtkb.corpus.voice import answer_lead, asks_about_myths, voice_label
 from wtkb.models import Record
 from wtkb.qa.compose import DEFAULT_ANSWER_CONFIG, AnswerConfig, Composer, Sentence, asks_list
 from wtkb.qa.knowledge import Knowledge, Summary
@@ -140,7 +140,9 @@ class QA:
         if self._llm is not None:
             from wtkb.qa.llm import grounded_answer
 
-            chosen = grounded_answer(self._llm, question, hits, self.settings)
+            context = [h for h in hits if not h.record.myth or asks_about_myths(question)]  # never advice
+            voices = {h.record.id: voice_label(h.record, self.retriever.source(h.record.document)) for h in context}
+            chosen = grounded_answer(self._llm, question, context, self.settings, voices)
         if chosen:
             parts += [self._part(text, hs, copied=False) for text, hs in chosen]
         else:

@@ -26,8 +26,11 @@ SYSTEM = (
     "You answer questions about England's 'Working Together to Safeguard Children 2023' guidance and its "
     "consultation, using ONLY the numbered paragraphs you are given. Write at most 5 short sentences. End every "
     "sentence with the ID(s) of the paragraph(s) it rests on in square brackets, exactly as given, e.g. "
-    "[cr2023-early-help-p2]. Do not use any other knowledge. If the paragraphs do not answer the question, "
-    "reply with exactly: NOT IN SOURCES"
+    "[cr2023-early-help-p2]. Do not use any other knowledge. Each paragraph says whose words it is (a government "
+    "decision, respondents' views, a respondent's quote, a local partnership's briefing, a commentary on the draft "
+    "guidance): say so in your sentence, never present respondents' views or a local briefing as national policy. "
+    "A paragraph marked 'a myth it lists, not advice' states a claim its source rejects: never give it as advice. "
+    "If the paragraphs do not answer the question, reply with exactly: NOT IN SOURCES"
 )
 
 _CITE = re.compile(r"\[([^\[\]]+)\]")
@@ -56,8 +59,11 @@ def make_llm(settings: Settings) -> Any:
     raise WtkbError(f"unknown LLM mode '{settings.llm_mode}'", "set WTKB_LLM_MODE to off, openai or ollama")
 
 
-def prompt(question: str, hits: list[Hit]) -> str:
-    context = "\n\n".join(f"[{h.record.id}] ({h.record.label})\n{h.record.text}" for h in hits)
+def prompt(question: str, hits: list[Hit], voices: dict[str, str] | None = None) -> str:
+    """The user message: each paragraph with its ID, its place and whose words it is (``voices``: ID -> label)."""
+    voices = voices or {}
+    context = "\n\n".join(f"[{h.record.id}] ({h.record.label}; {voices.get(h.record.id) or 'source text'})\n"
+                           f"{h.record.text}" for h in hits)
     return f"Paragraphs:\n\n{context}\n\nQuestion: {question}\n\nAnswer (every sentence ends with [ID]):"
 
 
@@ -89,13 +95,14 @@ def _move_citations_inside(text: str) -> str:
     return re.sub(r"([.!?])\s*((?:\[[^\[\]]+\]\s*)+)", lambda m: " " + m.group(2).strip() + m.group(1) + " ", text)
 
 
-def grounded_answer(llm: Any, question: str, hits: list[Hit], settings: Settings) -> list[tuple[str, list[Hit]]]:
+def grounded_answer(llm: Any, question: str, hits: list[Hit], settings: Settings,
+                    voices: dict[str, str] | None = None) -> list[tuple[str, list[Hit]]]:
     """Ask the LLM; return only grounded sentences (empty on failure, so the caller falls back)."""
     from llama_index.core.llms import ChatMessage
 
     try:
         resp = llm.chat([ChatMessage(role="system", content=SYSTEM),
-                         ChatMessage(role="user", content=prompt(question, hits))])
+                         ChatMessage(role="user", content=prompt(question, hits, voices))])
         text = resp.message.content or ""
     except Exception as exc:  # noqa: BLE001 - any failure of the model server means: use extractive
         log.warning("LLM call failed (%s); using the extractive answer", type(exc).__name__)
