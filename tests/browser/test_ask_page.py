@@ -16,7 +16,6 @@ Screenshots: test-artifacts/screenshots/ask-*.png and pages-*.png.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -42,27 +41,6 @@ def ask_on(page, question: str, scope: str = ".wtkb-ask-page") -> None:
 
 def squash(text: str) -> str:
     return " ".join(text.split())
-
-
-def with_voice_labels(page, corpus) -> None:
-    """Until the API carries ``voice`` and ``voice_label`` itself, add them to its real answers from the corpus's
-    own derivation (``wtkb.corpus.voice``), so the page's rendering of the contract is tested either way."""
-    from wtkb.corpus.voice import voice_label
-
-    records = corpus.by_id
-    docs = {d.id: d for d in corpus.sources}
-
-    def handle(route):
-        response = route.fetch()
-        data = response.json()
-        for c in data.get("citations", []) + data.get("see_also", []):
-            if "voice_label" not in c:
-                record = records[c["id"]]
-                c["voice"] = record.voice
-                c["voice_label"] = voice_label(record, docs.get(record.document))
-        route.fulfill(response=response, body=json.dumps(data), content_type="application/json")
-
-    page.route("**/ask", handle)
 
 
 # ---- keeping the answer across Back --------------------------------------------------------------
@@ -165,9 +143,8 @@ def test_citation_marks_the_quoted_sentence_inside_the_paragraph(server, new_pag
     shot(page, f"ask-{width}-4-quoted-sentence", full=False)
 
 
-def test_each_citation_says_whose_words_it_is(server, new_page, shot, corpus):
+def test_each_citation_says_whose_words_it_is(server, new_page, shot):
     page = new_page(PHONE)
-    with_voice_labels(page, corpus)
     page.goto(server + "ask.html")
     ask_on(page, DV_QUESTION)
     items = page.locator(".wtkb-ask-page .wtkb-citations > li, .wtkb-ask-page .wtkb-see-also > li")
@@ -184,6 +161,19 @@ def test_each_citation_says_whose_words_it_is(server, new_page, shot, corpus):
     assert len(set(map(tuple, seen.values()))) == len(seen)
     page.locator(".wtkb-ask-page .wtkb-citations").first.scroll_into_view_if_needed()
     shot(page, "ask-phone-5-voice-labels", full=False)
+
+
+def test_a_myth_the_source_lists_reads_as_a_myth_on_a_phone(server, new_page, shot):
+    page = new_page(PHONE)
+    page.goto(server + "ask.html")
+    ask_on(page, "is consent needed to share information?")
+    text = squash(page.locator(".wtkb-ask-page .wtkb-answer-text").inner_text())
+    assert text.startswith("It is not necessary to seek consent")
+    if "Consent is needed to share personal information" in text:  # only ever after the advice, labelled
+        assert "listed as a common myth (not advice): Consent is needed to share personal information" in text
+        labels = page.locator(".wtkb-ask-page .wtkb-citations .wtkb-voice").all_inner_texts()
+        assert any(label.endswith("a myth it lists, not advice") for label in labels)
+    shot(page, "ask-phone-6-myth", full=False)
 
 
 # ---- tap targets ---------------------------------------------------------------------------------
