@@ -95,7 +95,7 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "why": (re.compile(r"\bwhy\b|\breasons?\b|\bhow come\b|\brationale\b", re.I),
             re.compile(r"\b(?:because|so that|in order to|to ensure|due to|as a result|reasons?|therefore|"
                        r"given that|since|aims? to|aimed to|intended to|to allow|to help|to enable|to avoid|until|"
-                       r"while|delay(?:ed)?|more time|depends?)\b", re.I)),
+                       r"while|delay(?:ed)?|more time|depends?|requires?|issues|concerns?|however|which means|meaning)\b", re.I)),
     "who": (re.compile(r"^\W*who\b|\bwho (?:decides|chairs|developed|leads|is|are|will|should|can)\b|"
                        r"\bwhich (?:agency|agencies|organisation|body|bodies|person|partner)", re.I),
             re.compile(r"\b(?:by|with) (?:the )?[A-Z][a-z]|\b(?:led|developed|chaired|decided|written|produced|"
