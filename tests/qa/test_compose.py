@@ -41,6 +41,8 @@ def test_untyped_questions_have_no_type():
     ("is consent needed to share information?", True),
     ("why did DfE keep the chair role?", True),  # the government's own reasons
     ("why did respondents oppose the chair role?", False),
+    ("what did they change in the early help section after the consultation?", True),
+    ("what did they say about early help?", False),  # what was said: views
 ])
 def test_requirement_questions(question, expected):
     assert asks_requirement(question) is expected

@@ -95,7 +95,8 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "why": (re.compile(r"\bwhy\b|\breasons?\b|\bhow come\b|\brationale\b", re.I),
             re.compile(r"\b(?:because|so that|in order to|to ensure|due to|as a result|reasons?|therefore|"
                        r"given that|since|aims? to|aimed to|intended to|to allow|to help|to enable|to avoid|until|"
-                       r"while|delay(?:ed)?|more time|depends?|requires?|issues|concerns?|however|which means|meaning)\b", re.I)),
+                       r"while|delay(?:ed)?|more time|depends?|requires?|issues|concerns?|however|which means|"
+                       r"meaning)\b", re.I)),
     "who": (re.compile(r"^\W*who\b|\bwho (?:decides|chairs|developed|leads|is|are|will|should|can)\b|"
                        r"\bwhich (?:agency|agencies|organisation|body|bodies|person|partner)", re.I),
             re.compile(r"\b(?:by|with) (?:the )?[A-Z][a-z]|\b(?:led|developed|chaired|decided|written|produced|"
@@ -144,9 +145,10 @@ REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|ma
                            r"who (?:decides|chairs|leads|holds|is responsible|are responsible|should|must|has to|will|"
                            r"can)|"
                            r"decide[sd]?)\b", re.I)
-# "why did the government / DfE / the department keep…": the government's own reasons, in its decision
-GOVERNMENT_WHY_Q = re.compile(r"\bwhy (?:did|does|has|have|is|was|would) (?:the )?(?:government|dfe|department|"
-                              r"ministers?|they)\b", re.I)
+# "why did the government / DfE keep…", "what did they change after the consultation": the government's own
+# reasons and decisions ("they" asking what was said is a views question: VIEWS_Q)
+GOVERNMENT_Q = re.compile(r"\b(?:why|what|how) (?:did|does|has|have|is|was|will|would) (?:the )?(?:government|dfe|"
+                          r"department|ministers?|they)\b", re.I)
 VIEWS_Q = re.compile(r"\b(?:respondents?|responses?|views?|feedback|agreed?|support(?:ed)?|percentage|%|said|"
                      r"think|thought|felt|opinions?|concerns?|quotes?|consultation (?:find|found|say|said))\b", re.I)
 # "what did NASS say / the Panel's take / Ofsted's view": a question about what someone said
@@ -214,10 +216,11 @@ MODAL_Q = frozenset({"can", "could", "must", "should", "may", "shall", "do", "do
 
 
 def asks_requirement(question: str) -> bool:
-    """A "can / must / do we have to / is it statutory" question, or one asking why the government decided
-    something ("why did DfE keep…"), not one asking what respondents said: the government's decision answers it."""
+    """A "can / must / do we have to / is it statutory" question, or one asking what or why the government
+    decided ("why did DfE keep…", "what did they change…"), not one asking what respondents said: the
+    government's decision answers it."""
     modal = is_yes_no(question) and _aux(question) in MODAL_Q
-    asks = modal or bool(REQUIREMENT_Q.search(question)) or bool(GOVERNMENT_WHY_Q.search(question))
+    asks = modal or bool(REQUIREMENT_Q.search(question)) or bool(GOVERNMENT_Q.search(question))
     return asks and not VIEWS_Q.search(question)
 
 
