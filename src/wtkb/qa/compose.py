@@ -148,7 +148,8 @@ REQUIREMENT_Q = re.compile(r"\b(?:have to|has to|must|required?|requirements?|ma
 # "why did the government / DfE keep…", "what did they change after the consultation": the government's own
 # reasons and decisions ("they" asking what was said is a views question: VIEWS_Q)
 GOVERNMENT_Q = re.compile(r"\b(?:why|what|how) (?:did|does|has|have|is|was|will|would) (?:the )?(?:government|dfe|"
-                          r"department|ministers?|they)\b", re.I)
+                          r"department|ministers?|they)\b(?!\s+(?:say|said|think|thought|feel|felt|want|wanted)\b)",
+                          re.I)
 VIEWS_Q = re.compile(r"\b(?:respondents?|responses?|views?|feedback|agreed?|support(?:ed)?|percentage|%|said|"
                      r"think|thought|felt|opinions?|concerns?|quotes?|consultation (?:find|found|say|said))\b", re.I)
 # "what did NASS say / the Panel's take / Ofsted's view": a question about what someone said
