@@ -82,6 +82,7 @@ QUESTION_END = re.compile(r"\?[\W_]*$")
 CONDITION = re.compile(r"\b(where|if|unless|only|provided|except|as long as|whether|must|should not|cannot)\b", re.I)
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+SEASONS = "spring|summer|autumn|winter"
 # what a question of each type asks for, and the sentences that have it
 QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (re.compile(r"\b(?:how many|how much|what percent(?:age)?|percentage|proportion|number of|what share|"
@@ -106,8 +107,7 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "time": (re.compile(r"\bhow long\b|\btimescales?\b|\btime ?frames?\b|\bdeadlines?\b|\bby when\b|\bhow soon\b|"
                         r"\bhow quickly\b|\bwithin how\b|\bwhen (?:will|does|do|is|are|did|was)\b", re.I),
              re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?|years?)\b|\bwithin\b|"
-                        r"\b(?:by|in|from|until|since) (?:\d|(?:early |late |the end of )?(?:January|February|March|"
-                        r"April|May|June|July|August|September|October|November|December|spring|summer|autumn|winter))"
+                        rf"\b(?:by|in|from|until|since) (?:\d|(?:early |late |the end of )?(?:{MONTHS}|{SEASONS}))"
                         r"|\b20\d\d\b", re.I)),
     "change": (re.compile(r"\bwhat(?:'s|’s| has| have| is| are)? (?:changed?|changes|new|different)\b|\bchanged?\b|"
                           r"\bno longer\b|\bany more\b|\banymore\b", re.I),

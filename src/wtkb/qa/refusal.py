@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wtkb.qa.compose import QUESTION_TYPES, AnswerConfig
+from wtkb.qa.compose import MONTHS, QUESTION_TYPES, SEASONS, AnswerConfig
 from wtkb.qa.counting import counted_nouns, counts
 from wtkb.qa.knowledge import DEFINITION_WORDS, defined_term
 from wtkb.retrieve import Expansion, Hit, Retriever, Scores
@@ -52,8 +52,7 @@ ASKS_TIMESCALE = re.compile(r"\bhow long\b|\btimescales?\b|\btime ?frames?\b|\bd
 TIMESCALE = re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?)\b|"
                        r"\bwithin (?:one|two|three|four|five|six|a|an) (?:working )?(?:day|week|month|hour)s?\b|"
                        r"\b(?:by|until|before|no later than|from) (?:the end of )?(?:\d{1,2}(?:st|nd|rd|th)? )?"
-                       r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-                       r"spring|summer|autumn|winter) )?20\d\d\b", re.I)
+                       rf"(?:(?:{MONTHS}|{SEASONS}) )?20\d\d\b", re.I)
 # contact details: "what's the LADO's phone number?", "email for the front door"
 ASKS_CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline|email|e-mail)\b|"
                           r"\b(?:contact|email) (?:details|address)\b|"
