@@ -27,6 +27,18 @@ def test_question_types(question, kind):
     assert kind in question_types(question)
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("how do i actually submit a care leaver death notification - is there a form?", True),
+    ("whats the sharepoint link for the devon WT briefing slides", True),
+    ("is there a template for the annual report", True),
+    ("what forms of abuse does the guidance cover?", False),
+    ("health worker - how do i find out how we link with prison and probation locally?", False),  # a verb
+    ("what website/platform did people use to send in online responses", False),  # a name, not a form
+])
+def test_a_form_question_asks_for_a_form_template_or_link(question, expected):
+    assert ("form" in question_types(question)) is expected
+
+
 def test_untyped_questions_have_no_type():
     assert question_types("tell me about family group conferences") == []
 

@@ -114,8 +114,9 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                re.compile(r"\b(?:will|now|new|changed?|removed?|introduc\w*|updated?|replac\w*|amend\w*|strengthen\w*|"
                           r"clarif\w*|no longer|instead|added)\b", re.I)),
     # "is there a form?", "the SharePoint link for the slides": a sentence that names a form, template or link
-    "form": (re.compile(r"\b(?:forms?|templates?|links?|url|website|portal|sharepoint|download)\b(?!\s+(?:of|between))",
-                        re.I),
+    # (a noun only: "how do we link with probation" asks no link, "forms of abuse" no form)
+    "form": (re.compile(r"\b(?:a|an|the|any|which|what|this|that)\s+(?:\w+\s+){0,2}?(?:forms?|templates?|links?)\b"
+                        r"(?!\s+(?:of|between|with)\b)|\btemplates?\b|\bsharepoint\b|\bdownload\b", re.I),
              re.compile(r"\b(?:form|template)\b(?!\s+of)|SharePoint|\bdownload|https?://|www\.", re.I)),
 }
 FEATURE_FIRST: tuple[str, ...] = ("form",)
