@@ -9,7 +9,7 @@ import pytest
 from wtkb.qa.compose import QUESTION_TYPES, STANCE, asks_requirement, list_count, question_types
 from wtkb.qa.counting import RESPONDENTS, counted_nouns, counts
 from wtkb.qa.knowledge import DUTY_REF, defined_term, is_definition
-from wtkb.qa.refusal import NATIONS, Refusal
+from wtkb.qa.refusal import ASKS_DATE, NATIONS, Refusal
 from wtkb.retrieve.expansion import Everyday, Expansion, Spelling
 from wtkb.urls import term_url
 
@@ -37,6 +37,18 @@ def test_question_types(question, kind):
 ])
 def test_a_form_question_asks_for_a_form_template_or_link(question, expected):
     assert ("form" in question_types(question)) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("when does recruitment close for the advisory board?", True),
+    ("when is the law commission review due to report", True),
+    ("when did devon bring in the levels of need tool", True),
+    ("what date is the police event", True),
+    ("when does a baby go into an MBU with mum", False),  # in what circumstances, not a date
+    ("when should I refer?", False),
+])
+def test_a_date_question_asks_for_a_date(question, expected):
+    assert bool(ASKS_DATE.search(question)) is expected
 
 
 def test_untyped_questions_have_no_type():

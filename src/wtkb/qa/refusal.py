@@ -7,6 +7,8 @@ key concept is one the sources cannot cover:
 
 - a timescale ("how long", "deadline", "within how many days") and none of the top paragraphs
   gives a time: the sources are a consultation response and local briefings, not procedures;
+- a date ("when does recruitment close?", "what date…") and none of the top paragraphs gives a month,
+  a year or "TBC";
 - another UK nation (Scotland, Wales, Northern Ireland) that none of the top paragraphs mentions:
   the guidance is England's.
 - a name or an acronym ("Plymouth", "MARAC", "GIRFEC") that neither the sources nor the glossary
@@ -53,6 +55,13 @@ TIMESCALE = re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?)\
                        r"\bwithin (?:one|two|three|four|five|six|a|an) (?:working )?(?:day|week|month|hour)s?\b|"
                        r"\b(?:by|until|before|no later than|from) (?:the end of )?(?:\d{1,2}(?:st|nd|rd|th)? )?"
                        rf"(?:(?:{MONTHS}|{SEASONS}) )?20\d\d\b", re.I)
+# a date as the answer to "when will / when is … due / what date": "19 September", "early 2024", "Date TBC"
+# ("when does a baby go into an MBU" asks in what circumstances: only "when" with a verb of time asks a date)
+ASKS_DATE = re.compile(r"\bwhen (?:will|did|was|were)\b|\b(?:what|which|exact) date\b|"
+                       r"\bwhen(?:'s|’s| is| are| does| do)\b.{0,60}?\b(?:due|clos\w*|open\w*|start\w*|end|ends|"
+                       r"publish\w*|report|launch\w*|come out|coming out|review(?:ed)?|updated?)\b", re.I)
+DATE = re.compile(rf"\b(?:{MONTHS})\b|\b(?:{SEASONS}) 20\d\d\b|\b(?:19|20)\d\d\b|\bTBC\b|"
+                  r"\b(?:next|this|last) (?:year|month|week)\b|\bcoming (?:months|weeks|year)\b", re.I)
 # contact details: "what's the LADO's phone number?", "email for the front door"
 ASKS_CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline|email|e-mail)\b|"
                           r"\b(?:contact|email) (?:details|address)\b|"
@@ -155,6 +164,8 @@ class Refusal:
             return "The sources give no form, template or link for this."
         if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
             return "The sources do not set out timescales for this."
+        if ASKS_DATE.search(question) and not any(DATE.search(h.record.text) for h in top):
+            return "The sources give no date for this."
         counted = counted_nouns(question)
         if counted and not any(counts(h.record.text, counted) for h in top):
             return "The sources give no figure for this."
