@@ -155,6 +155,13 @@ def test_spelling_reads_a_typo_as_the_corpus_word_one_edit_away():
     assert exp.phrases == ["safeguard"] and "safegaurd" in exp.known_tokens
 
 
+def test_spelling_reads_a_long_word_with_two_letters_left_out():
+    sp = Spelling(["practition", "safeguard", "respons"])
+    assert sp.correct("praction") == "practition"  # "practioner"
+    assert sp.correct("practitionerx") is None
+    assert sp.correct("safegu") is None  # short words: one edit only
+
+
 def test_spelling_does_not_read_a_word_of_the_same_family_as_a_typo():
     # "contextual" (stemmed "contextu") is not a typo of "context": "contextual safeguarding" is a term the
     # sources never use, and reading it as "context safeguarding" answered it with unrelated sentences

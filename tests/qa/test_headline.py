@@ -142,6 +142,11 @@ def test_names_and_contact_details_the_sources_lack_are_refused_with_the_reason(
     assert not a.supported and reason in a.answer
 
 
+def test_a_glossary_term_typed_with_a_typo_is_defined(qa):
+    a = qa.ask("wat is a lead practioner exactly")
+    assert a.supported and a.sentences[0].source == "glossary" and "lead practitioner:" in a.sentences[0].text
+
+
 def test_a_question_about_the_name_list_itself_is_answered_from_it(qa):
     a = qa.ask("did Cumbria respond to the consultation?")
     assert a.supported and any("Cumbria" in x.text for x in a.sentences)

@@ -110,7 +110,7 @@ class QA:
 
     def supported(self, s: Scores, hits: list[Hit], config: AnswerConfig | None = None) -> bool:
         """Whether the sources (or the handbook's glossary / duties register) answer the question."""
-        defined = bool(self.knowledge.summaries(s.query))
+        defined = bool(self.knowledge.summaries(s.query, s.expansion.corrections))
         return self.refusal.verdict(s, hits, defined, config).supported
 
     def pick_sentences(self, s: Scores, hits: list[Hit], config: AnswerConfig | None = None) -> list[Sentence]:
@@ -129,7 +129,7 @@ class QA:
             log.info("question: %s", question)
         s = self.retriever.score(question, qvec=qvec)
         hits = self.retriever.rank(s, top_k)  # citations + see_also never exceed top_k
-        summaries = self.knowledge.summaries(question)
+        summaries = self.knowledge.summaries(question, s.expansion.corrections)
         verdict = self.refusal.verdict(s, hits, bool(summaries))
         if not verdict.supported:
             related = self.refusal.related(s, hits, strict=bool(verdict.reason))

@@ -29,7 +29,7 @@ DEFINITION_Q = re.compile(
 DUTY_REF = re.compile(r"\b(?:s\.?\s?|section\s+)(\d{1,3}[A-Z]?)\b(?:\s+of\s+the\s+([A-Z][\w ]+?\d{4}))?", re.I)
 # words that make a question a definition question without naming what it is about
 DEFINITION_WORDS = frozenset(tokenize("stand stands mean means meaning define definition acronym abbreviation short "
-                                      "full form name term these"))
+                                      "full form name term these exactly actually please wat wot"))
 GLOSSARY_LABEL = "The handbook's glossary (our summary, not the sources' words)"
 DUTY_LABEL = "The handbook's duties register (our summary of the law, not the sources' words)"
 CITE = re.compile(r"\{para\}`(?:[^`<]*<)?([a-z0-9-]+)>?`")
@@ -102,12 +102,19 @@ class Knowledge:
 
     # -- definitions ----------------------------------------------------------------------------
 
-    def summaries(self, question: str) -> list[Summary]:
-        """The glossary summaries a definition question asks for (at most two), else its duty's summary."""
+    def summaries(self, question: str, corrections: dict[str, str] | None = None) -> list[Summary]:
+        """The glossary summaries a definition question asks for (at most two), else its duty's summary.
+
+        ``corrections`` (misspelt token -> corpus token, from the retriever's spelling reader) lets a term
+        typed with a typo be found: "wat is a lead practioner" asks for "lead practitioner"."""
         if not is_definition(question):
             return []
         out: list[Summary] = []
         exp = self._expander.expand(question, plain_terms=True)
+        if not exp.terms and corrections:
+            exp.terms = self._terms_in([corrections.get(t, t) for t in tokenize(question)])
+            exp.known_tokens |= {t for t in tokenize(question) if t in corrections}
+            exp.known_tokens |= {t for term in exp.terms for t in tokenize(term)}
         rest = set(tokenize(question)) - exp.known_tokens - DEFINITION_WORDS
         if exp.terms and len(rest) > 1:  # "what is the LADO's phone number?" asks about more than the term
             return []
@@ -117,6 +124,13 @@ class Knowledge:
         if duty is not None and not out and len(rest) <= 2:
             out.append(self._duty_summary(*duty))
         return out[:2]
+
+    def _terms_in(self, tokens: list[str]) -> list[str]:
+        """The glossary terms of two or more words whose (stemmed) words run in ``tokens``."""
+        text = " " + " ".join(tokens) + " "
+        found = [e.term for e in self.glossary for name in (e.term, *e.aliases)
+                 if len(words := tokenize(name)) > 1 and f" {' '.join(words)} " in text]
+        return list(dict.fromkeys(found))[:2]
 
     def _glossary_summary(self, e: GlossaryEntry) -> Summary:
         name = f"{e.term} ({e.expansion})" if e.expansion else e.term

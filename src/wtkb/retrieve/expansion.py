@@ -28,6 +28,7 @@ class Expansion:
     phrases: list[str] = field(default_factory=list)  # phrases added
     known_tokens: set[str] = field(default_factory=set)  # query tokens the glossary accounts for
     acronyms: dict[str, str] = field(default_factory=dict)  # token -> the corpus phrase it abbreviates
+    corrections: dict[str, str] = field(default_factory=dict)  # misspelt token -> the corpus token it is
 
     @property
     def dense_text(self) -> str:
@@ -114,23 +115,32 @@ class Spelling:
     """A misspelt query word ("safegaurding") read as the corpus word one edit away ("safeguard").
 
     Symmetric deletion: two words are within one insertion, deletion, substitution or adjacent
-    swap of each other when deleting at most one letter from each gives the same string. Only
+    swap of each other when deleting at most one letter from each gives the same string; a word of
+    seven or more letters may also be a corpus word with two letters left out ("practioner",
+    stemmed "praction", is "practition"), never one that only adds an ending. Only
     words of five or more letters that the corpus and glossary do not know are corrected, and
     only to a corpus word of the same first letter that is not the word less its last letter: that
     is a different word of the same family ("contextual", stemmed "contextu", is not "context").
     """
 
     MIN = 6
+    LONG = 8  # a corpus word this long may also be two letters longer than the typo ("practioner")
 
     def __init__(self, vocabulary: list[str]):
         self._by_key: dict[str, list[str]] = {}
+        self._long: dict[str, list[str]] = {}  # long corpus words by their two-letter deletions
         for w in vocabulary:
             if len(w) >= self.MIN - 1 and w.isalpha():
                 for k in _deletions(w):
                     self._by_key.setdefault(k, []).append(w)
+            if len(w) >= self.LONG and w.isalpha():
+                for k in {d for one in _deletions(w) for d in _deletions(one)} - {w}:
+                    self._long.setdefault(k, []).append(w)
 
     def correct(self, token: str) -> str | None:
         found = {w for k in _deletions(token) for w in self._by_key.get(k, []) if w[0] == token[0] and w != token[:-1]}
+        if not found and len(token) >= self.LONG - 1:  # two letters left out: "practioner" -> "practitioner"
+            found = {w for w in self._long.get(token, []) if w[:2] == token[:2] and not w.startswith(token)}
         return min(found, key=lambda w: (abs(len(w) - len(token)), w)) if found else None
 
     def expand(self, exp: Expansion, knows) -> Expansion:
@@ -142,6 +152,7 @@ class Spelling:
             if fixed:
                 exp.known_tokens.add(tokens[0])
                 exp.phrases.append(fixed)
+                exp.corrections[tokens[0]] = fixed
         return exp
 
 
