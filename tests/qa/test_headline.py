@@ -142,6 +142,15 @@ def test_names_and_contact_details_the_sources_lack_are_refused_with_the_reason(
     assert not a.supported and reason in a.answer
 
 
+@pytest.mark.parametrize("question, figure", [
+    ("what % of health respondents said no to the s17 changes?", "responding no 61%"),
+    ("education respondents - what % said no to the s17 changes improving outcomes", "33% (education)"),
+])
+def test_a_figure_question_naming_a_respondent_group_leads_with_that_groups_figure(qa, question, figure):
+    a = qa.ask(question)
+    assert a.supported and figure in a.sentences[0].text
+
+
 def test_a_glossary_term_typed_with_a_typo_is_defined(qa):
     a = qa.ask("wat is a lead practioner exactly")
     assert a.supported and a.sentences[0].source == "glossary" and "lead practitioner:" in a.sentences[0].text

@@ -126,6 +126,9 @@ PERCENT = re.compile(r"\d+(?:\.\d+)? ?%|\bper ?cent\b", re.I)
 # "what % supported / agreed / opposed…" asks for the figure of a stance, not of who responded
 STANCE = re.compile(r"\b(?:support\w*|agree\w*|disagree\w*|back(?:ed|ing)?|favou?r\w*|oppos\w*|against|"
                     r"welcom\w*|yes|no)\b", re.I)
+# the respondent groups the consultation reports figures for: "what % of health respondents…" wants that group's
+RESPONDENT_GROUPS = frozenset(tokenize("health education police parents carers schools vcse voluntary individuals "
+                                       "organisations authorities"))
 # "what are the four principles / the 3 levels": the sentence that announces that many says the point
 COUNT_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 LIST_COUNT_Q = re.compile(rf"\b(?:the|are|were|what)\s+({'|'.join(COUNT_WORDS)}|[2-9]|10)\s+(?:[\w'’-]+\s+){{0,2}}?"
@@ -202,13 +205,17 @@ def asks_figure(question: str) -> bool:
 def figure_preferences(question: str) -> list:
     """For a "how many / what %" question, the tests an answer sentence should pass, best first: it counts what
     the question counts with a figure ("1269 formal responses"), or in words ("ten different services"); it
-    has the kind of figure asked for (a percentage for "what %") with a stance when the question asks for one
+    has the kind of figure asked for (a percentage for "what %") for the respondent group the question names
+    ("33% (education)" for "education respondents - what %…"); with a stance when the question asks for one
     ("36% said yes" for "what % supported"); it has that figure; it has any figure."""
     any_figure = QUESTION_TYPES["number"][1]
     figures = PERCENT if PERCENT_Q.search(question) else any_figure
     counted = counted_nouns(question)  # "how many services…"
     stance = STANCE.search(question) is not None
+    groups = set(tokenize(question)) & RESPONDENT_GROUPS  # "education respondents - what % said no…"
     prefs = [lambda t: counts(t, counted) and bool(figures.search(t)), lambda t: counts(t, counted)] if counted else []
+    if groups:
+        prefs.append(lambda t: bool(figures.search(t) and groups & set(tokenize(t))))
     if stance:
         prefs.append(lambda t: bool(figures.search(t) and STANCE.search(t)))
     return [*prefs, lambda t: bool(figures.search(t)), lambda t: bool(any_figure.search(t))]
