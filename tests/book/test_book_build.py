@@ -84,6 +84,15 @@ def test_record_markup(site):
     assert "<table" in t[:2000] and "Respondent group" in t[:4000]
 
 
+def test_a_myth_is_labelled_and_styled_as_one_on_its_source_page(site):
+    html = (site.html / "sources/devon2024.html").read_text(encoding="utf-8")
+    myth = html[html.index('id="devon2024-common-myths-about-challenges-p2"'):][:1200]
+    assert "wtkb-voice-myth" in myth and "a myth it lists, not advice" in myth
+    advice = html[html.index('id="devon2024-information-sharing-and-consent-p4"'):]  # "GDPR is not a barrier"
+    advice = advice[:advice.index('id="devon2024-', 10)]
+    assert "GDPR is not a barrier" in advice and "wtkb-voice-myth" not in advice
+
+
 def backlinked(site, duty: str) -> list[str]:
     ids = []
     for href, classes, _ in site.page(f"duties/{duty}.html").links:

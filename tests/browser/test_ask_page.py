@@ -171,8 +171,8 @@ def test_a_myth_the_source_lists_reads_as_a_myth_on_a_phone(server, new_page, sh
     assert text.startswith("It is not necessary to seek consent")
     if "Consent is needed to share personal information" in text:  # only ever after the advice, labelled
         assert "listed as a common myth (not advice): Consent is needed to share personal information" in text
-        labels = page.locator(".wtkb-ask-page .wtkb-citations .wtkb-voice").all_inner_texts()
-        assert any(label.endswith("a myth it lists, not advice") for label in labels)
+        labels = page.locator(".wtkb-ask-page .wtkb-citations .wtkb-voice-myth").all_inner_texts()
+        assert labels and all(label.endswith("a myth it lists, not advice") for label in labels)
     shot(page, "ask-phone-6-myth", full=False)
 
 

@@ -13,7 +13,7 @@ from .conftest import DV_QUESTION
 pytestmark = pytest.mark.slow
 
 ANSWER_KEYS = {"question", "answer", "supported", "citations", "see_also", "sentences", "topics"}
-CITATION_KEYS = {"id", "document", "label", "section", "text", "url", "score", "voice", "voice_label"}
+CITATION_KEYS = {"id", "document", "label", "section", "text", "url", "score", "voice", "voice_label", "myth"}
 
 
 def test_ask_returns_the_json_contract(client, corpus):

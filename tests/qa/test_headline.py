@@ -236,4 +236,6 @@ def test_a_question_about_myths_quotes_them_labelled_as_myths(qa):
     assert myths and all(s.lead.startswith("In Devon (local briefing), listed as a common myth") for s in myths)
     # two items of one short list picked: the answer gives the whole list, in reading order
     assert [s.ids[0] for s in myths] == [f"devon2024-common-myths-about-challenges-p{i}" for i in range(1, 6)]
-    assert all("not advice" in c.voice_label for c in a.citations if c.id.startswith("devon2024-common-myths"))
+    assert all("not advice" in c.voice_label and c.myth for c in a.citations
+               if c.id.startswith("devon2024-common-myths"))
+    assert all(s.myth for s in myths) and not any(c.myth for c in a.citations if "common-myths" not in c.id)

@@ -113,7 +113,7 @@ def record_block(r: Record, duties: list[str], doc: SourceDoc | None = None, cit
         ("kind", r.kind), ("label", r.label), ("document", r.document), ("duties", " ".join(duties)),
         ("footnotes", " ".join(r.footnotes)), ("attribution", r.attribution), ("caption", r.caption),
         ("duplicate-of", r.duplicate_of), ("cite", cite), ("voice", r.voice),
-        ("voice-label", voice_label(r, doc) if r.voice else "")], body)
+        ("voice-label", voice_label(r, doc) if r.voice else ""), ("myth", "yes" if r.myth else "")], body)
 
 
 def source_block(doc: SourceDoc, order: int) -> str:

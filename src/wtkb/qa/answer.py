@@ -95,7 +95,7 @@ class QA:
         return Citation(id=record.id, document=record.document, label=record.label,
                         section=heading_path(record.section), text=record.text,
                         url=self.url(record), score=round(score, 4), voice=record.voice,
-                        voice_label=voice_label(record, doc))
+                        voice_label=voice_label(record, doc), myth=record.myth)
 
     def search(self, query: str, k: int = 10, qvec=None) -> list[Citation]:
         return [self.citation(h.record, h.score) for h in self.retriever.search(query, k, qvec=qvec)]
@@ -226,7 +226,7 @@ class QA:
         doc = self.retriever.source(rec.document)
         return (AnswerSentence(text=text, lead=answer_lead(rec, doc), ids=[h.record.id for h in hs],
                                source="paragraph" if copied else "llm", voice=rec.voice,
-                               voice_label=voice_label(rec, doc)), hs)
+                               voice_label=voice_label(rec, doc), myth=rec.myth), hs)
 
     def _answer(self, question: str, parts: list[tuple[AnswerSentence, list[Hit]]], hits: list[Hit],
                 top_k: int) -> Answer:

@@ -95,7 +95,8 @@ QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                           r"\b(?:half|third|quarter|majority|minority)\b", re.I)),
     "why": (re.compile(r"\bwhy\b|\breasons?\b|\bhow come\b|\brationale\b", re.I),
             re.compile(r"\b(?:because|so that|in order to|to ensure|due to|as a result|reasons?|therefore|"
-                       r"given that|since|based on|aims? to|aimed to|intended to|to allow|to help|to enable|to avoid|until|"
+                       r"given that|since|based on|aims? to|aimed to|intended to|to allow|to help|to enable|to avoid|"
+                       r"until|"
                        r"while|delay(?:ed)?|more time|depends?|requires?|issues|concerns?|however|which means|"
                        r"meaning)\b", re.I)),
     "who": (re.compile(r"^\W*who\b|\bwho (?:decides|chairs|developed|leads|is|are|will|should|can)\b|"

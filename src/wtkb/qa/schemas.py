@@ -36,6 +36,8 @@ class Citation(BaseModel):
     voice_label: str = Field("", description="The voice as a practitioner reads it, e.g. 'Summary of respondents' "
                                              "views' or 'Local briefing (Devon Safeguarding Children Partnership): "
                                              "applies locally only'.")
+    myth: bool = Field(False, description="The paragraph is a claim its source lists in order to reject it (the "
+                                          "corpus record's `myth`): never advice.")
 
 
 class AnswerSentence(BaseModel):
@@ -53,6 +55,7 @@ class AnswerSentence(BaseModel):
                                                  "(the handbook's summary).")
     voice: str = Field("", description="Voice key of the cited paragraph; 'handbook' for the handbook's summary.")
     voice_label: str = Field("", description="The voice as a practitioner reads it.")
+    myth: bool = Field(False, description="Copied from a myth its source rejects (labelled as one).")
     url: str | None = Field(None, description="For a handbook summary: the glossary term or duty page.")
 
 

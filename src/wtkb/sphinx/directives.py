@@ -66,6 +66,7 @@ class WtkbRecord(SphinxDirective):
         "cite": directives.unchanged,
         "voice": directives.unchanged,
         "voice-label": directives.unchanged,
+        "myth": directives.unchanged,  # "yes": a claim the source lists in order to reject it (styled as a warning)
     }
 
     def run(self) -> list[nodes.Node]:
@@ -88,8 +89,9 @@ class WtkbRecord(SphinxDirective):
 
         meta = nodes.paragraph(classes=["wtkb-meta"])
         if self.options.get("voice-label"):  # who is speaking: styled per voice by wtkb.css (.wtkb-voice-*)
+            myth = ["wtkb-voice-myth"] if self.options.get("myth") == "yes" else []
             meta += nodes.inline("", self.options["voice-label"],
-                                 classes=["wtkb-voice", f"wtkb-voice-{self.options.get('voice') or 'other'}"])
+                                 classes=["wtkb-voice", f"wtkb-voice-{self.options.get('voice') or 'other'}", *myth])
         link = nodes.reference("", "", refid=rid, classes=["wtkb-permalink"], reftitle="Permalink to this paragraph")
         link += nodes.inline("", label, classes=["wtkb-label"])
         meta += link

@@ -190,8 +190,8 @@
   /* "Government decision", "Summary of respondents' views", …: shown on every citation, when the API gives it */
   function voiceLabel(c) {
     if (!c.voice_label) { return null; }
-    var span = el("span", "wtkb-voice wtkb-voice-" + String(c.voice || "other").replace(/[^a-z-]/g, ""),
-      c.voice_label);
+    var span = el("span", "wtkb-voice wtkb-voice-" + String(c.voice || "other").replace(/[^a-z-]/g, "") +
+      (c.myth ? " wtkb-voice-myth" : ""), c.voice_label);
     return span;
   }
 
