@@ -121,7 +121,7 @@ class Record:
     page: str = ""  # handbook page (without extension) that carries the record's anchor
     voice: str = ""  # who is speaking: a key of VOICES, derived by wtkb.corpus.voice
     # the source lists this claim in order to reject it (an item under "Common myths about…"):
-    # never advice, and an answer quotes it only when asked about myths (wtkb.corpus.voice.is_myth)
+    # never advice: labelled as a myth wherever cited, quoted only as wtkb.qa.compose allows (wtkb.corpus.voice.is_myth)
     myth: bool = False
 
     def to_dict(self) -> dict[str, Any]:

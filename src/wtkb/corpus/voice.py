@@ -27,7 +27,8 @@ Apart from the voice, a record is flagged ``myth`` when the source lists it in o
 list item under a heading, or after a lead-in, that names myths or misconceptions ("Common myths
 about challenges of sharing information with partners"). Its words are the opposite of the source's
 advice ("Consent is needed to share personal information"), so its label says so, and an answer
-quotes it only for a question about myths (:func:`asks_about_myths`).
+quotes it only for a question about myths (:func:`asks_about_myths`) or, last and labelled, for a
+yes/no question it matches (:mod:`wtkb.qa.compose`).
 """
 
 from __future__ import annotations

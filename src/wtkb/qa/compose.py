@@ -329,7 +329,7 @@ class Composer:
         c = config or self.config
         cands = self.candidates(s, hits, c)
         myths = [] if asks_about_myths(s.query) else [x for x in cands if x.hit.record.myth]
-        cands = [x for x in cands if x not in myths]
+        cands = [x for x in cands if not x.hit.record.myth] if myths else cands
         if asks_figure(s.query):  # "how many / what %" is answered by a figure: the first preference any sentence meets
             cands = next((kept for ok in figure_preferences(s.query) if (kept := [x for x in cands if ok(x.text)])),
                          cands)

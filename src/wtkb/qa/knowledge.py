@@ -128,9 +128,13 @@ class Knowledge:
     def _terms_in(self, tokens: list[str]) -> list[str]:
         """The glossary terms of two or more words whose (stemmed) words run in ``tokens``."""
         text = " " + " ".join(tokens) + " "
-        found = [e.term for e in self.glossary for name in (e.term, *e.aliases)
-                 if len(words := tokenize(name)) > 1 and f" {' '.join(words)} " in text]
-        return list(dict.fromkeys(found))[:2]
+        return list(dict.fromkeys(term for term, words in self._multiword if words in text))[:2]
+
+    @cached_property
+    def _multiword(self) -> list[tuple[str, str]]:
+        """(term, " its stemmed words ") for every glossary name of two or more words, computed once."""
+        return [(e.term, f" {' '.join(words)} ") for e in self.glossary for name in (e.term, *e.aliases)
+                if len(words := tokenize(name)) > 1]
 
     def _glossary_summary(self, e: GlossaryEntry) -> Summary:
         name = f"{e.term} ({e.expansion})" if e.expansion else e.term

@@ -76,7 +76,7 @@ NAME_WORD = re.compile(r"(?<![\w'â€™])(?:[A-Z][a-z]+|[A-Z]{2,}[a-z]?s?)(?![\w'â€
 NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b|(?-i:\bNI\b)", re.I)
 NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
 # a question about a name list itself: "did Cumbria respond?", "is Barnardo's on the list of respondents?"
-LIST_Q = re.compile(r"\b(?:respond\w*|list\w*|named|name|took part|take part|participat\w*)\b", re.I)
+NAME_LIST_Q = re.compile(r"\b(?:respond\w*|list\w*|named|name|took part|take part|participat\w*)\b", re.I)
 # words that only attribute a question to the source it names ("according to Bond Solon", "what does Devon say")
 ATTRIBUTION_WORDS = frozenset(tokenize("according say says said think thinks thought view views"))
 
@@ -208,7 +208,7 @@ class Refusal:
         """A name in the question ("Cumbria") that the sources give only in a long name list, with that list's
         heading; None when the question asks about the list itself ("did Cumbria respond?") or the glossary
         knows the name ("DA")."""
-        if LIST_Q.search(question):
+        if NAME_LIST_Q.search(question):
             return None
         known = (expansion or self.retriever.expand(question)).known_tokens
         for word in self.names(question):

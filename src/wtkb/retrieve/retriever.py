@@ -91,6 +91,7 @@ class Retriever:
         self.initials = Initials([r.text for r in self.records])
         self.everyday = Everyday(load_everyday())
         self.spelling = Spelling(list(self._bm25.vocab_dict))
+        self._listed_in: dict[str, str] = {}  # token -> only_listed_in(token)
         self.model = load_model()
 
     # -- loading ------------------------------------------------------------------------------
@@ -335,8 +336,7 @@ class Retriever:
         i = self._row_of[record.id] + 1
         while i < len(self.records) and len(out) < limit:
             r = self.records[i]
-            if r.document != record.document or r.section != record.section or r.kind not in ("list_item",
-                                                                                                "footnote"):
+            if not self._same_list(r, record):
                 break
             if r.kind == "list_item":
                 out.append(r)
@@ -400,11 +400,12 @@ class Retriever:
         "Annex A: List of organisations that responded to the consultation"), else ""."""
         if not self.knows(token):
             return ""
-        scores = np.asarray(self._bm25.get_scores_from_ids([self._bm25.vocab_dict[token]]))
-        rows = np.flatnonzero(scores > 0)
-        if not len(rows) or not self._directory[rows].all():
-            return ""
-        return (self.records[rows[0]].section or [""])[-1]
+        if token not in self._listed_in:  # once per token (the corpus does not change under a loaded index)
+            scores = np.asarray(self._bm25.get_scores_from_ids([self._bm25.vocab_dict[token]]))
+            rows = np.flatnonzero(scores > 0)
+            listed = len(rows) and self._directory[rows].all()
+            self._listed_in[token] = (self.records[rows[0]].section or [""])[-1] if listed else ""
+        return self._listed_in[token]
 
     def in_response(self, record: Record) -> bool:
         """The record is under a "Government response" / "Following your feedback" heading."""
