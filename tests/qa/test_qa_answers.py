@@ -149,3 +149,25 @@ def test_duplicates_collapse_to_one_hit(qa, corpus):
     assert ids[0] == dup.duplicate_of
     assert not any(corpus.by_id[i].duplicate_of for i in ids)
     assert len({corpus.by_id[i].text for i in ids}) == len(ids)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("who is the independent scrutineer for the Devon safeguarding partnership?", True),
+    ("who is the chief constable of devon and cornwall police", True),  # "devon" typed in lower case
+    ("who's the DSP chair at the moment?", True),
+    ("who is Devon's director of children's services", True),
+    ("who chairs the Devon child death overview panel?", True),
+    ("what's the name of the current LADO", True),
+    ("who is the PCC", False),  # what the post is
+    ("who chairs the partnership?", False),  # the government's decision on the role
+    ("who is the lead practitioner for a child in need?", False),
+    ("who is accountable for s17 support now that non-social workers can lead?", False),
+])
+def test_a_question_for_a_post_holder_is_told_apart_from_one_about_the_post(qa, question, expected):
+    assert qa.refusal.asks_post_holder(question) is expected
+
+
+def test_the_sources_name_roles_not_post_holders(qa):
+    a = qa.ask("who is the independent scrutineer for the Devon safeguarding partnership?")
+    assert a.supported is False and "do not name who holds a post" in a.answer
+    assert qa.ask("who chairs the partnership?").supported is True

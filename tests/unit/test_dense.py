@@ -56,3 +56,4 @@ def test_sentences_are_sorted_into_one_run_per_record():
 def test_sentences_of_an_unknown_record_are_refused():
     with pytest.raises(IndexError_):
         SentenceIndex.from_metadata(["x-0"], [{"record": "x", "start": 0, "end": 1}], {"a": 0}, 1)
+

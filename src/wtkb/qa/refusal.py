@@ -17,6 +17,8 @@ key concept is one the sources cannot cover:
 - a bare "what is X?" whose term has a word that neither the sources nor the glossary know ("what
   is contextual safeguarding?": the sources never use "contextual"), unless the glossary defines X;
 - a form, template or link ("is there a form?", "the SharePoint link") that no top paragraph mentions;
+- who holds a post now or in a named place ("who is the independent scrutineer for Devon?", "who's the
+  DSP chair at the moment?") and no top paragraph names a person: the sources name roles, not post-holders;
 - contact details ("the LADO's phone number") that no top paragraph gives for what the question
   names (Devon's Front Door number does not answer for the LADO, or for Cornwall); when one does,
   the question is answered whatever its support score;
@@ -73,6 +75,19 @@ CONTACT_WORDS = frozenset(tokenize("phone telephone tel mobile helpline contact 
                                    "call ring what whats"))
 # a name or an acronym as typed: "Plymouth", "MARAC", "FGCs"
 NAME_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][a-z]+|[A-Z]{2,}[a-z]?s?)(?![\w'’])")
+# a question asking who holds a post: "who is the independent scrutineer for Devon?", "who's the DSP chair at the
+# moment", "who is Devon's DCS", "name of the chief constable" ("who is the PCC" asks what the post is)
+POST = (r"(?:chair(?:s|man|woman|person)?|scrutineers?|constables?|directors?|chief executives?|commissioners?|"
+        r"heads?|managers?|officers?|leaders?|ministers?|secretar(?:y|ies)|DSL|LADO|DCS|designated (?:doctor|nurse))")
+WHO_IS = r"\bwho(?:'s|’s| is| are)\s+(?:currently\s+)?(?:the\s+|our\s+)?(?:current\s+|new\s+)?"
+ASKS_POST = re.compile(rf"{WHO_IS}(?P<owner>[\w'’]+?(?:'s|’s)\s+)?(?:[\w'’-]+\s+){{0,4}}?{POST}\b(?P<tail>.*)|"
+                       r"\bwho (?:chairs|heads)\b(?P<body>(?:\s+the)?\s+[\w'’]+.*)|"
+                       rf"\bnames? of (?:the |our )?(?:current )?(?:[\w'’-]+\s+){{0,4}}?{POST}\b", re.I)
+NOW = re.compile(r"\bat the moment\b|\bcurrently\b|\bright now\b|\bthese days\b|\bcurrent\b|\bname of\b", re.I)
+OF_PLACE = re.compile(r"\b(?:for|of|in|at)\s+(?:the\s+)?([\w'’]+)", re.I)
+# a person as the sources would name one: "The Rt Hon Andrea Leadsom MP", "Professor …"
+PERSON = re.compile(r"\b(?:Professor|Prof|Dr|Mr|Mrs|Ms|Miss|Sir|Dame|Lord|Lady|Baroness|Cllr|Councillor|Rt Hon)\.? "
+                    r"[A-Z][a-z]+|\b[A-Z][a-z]+ [A-Z][a-z]+ MP\b")
 NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)\b|(?-i:\bNI\b)", re.I)
 NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
 # a question about a name list itself: "did Cumbria respond?", "is Barnardo's on the list of respondents?"
@@ -157,6 +172,9 @@ class Refusal:
         listed = self.only_listed(question, expansion)
         if listed:
             return f"The sources name {listed[0]} only in a list (“{listed[1]}”); they say nothing else about it."
+        if self.asks_post_holder(question) and not any(PERSON.search(h.record.text) for h in top):
+            return ("The sources do not name who holds a post; your local safeguarding children partnership's "
+                    "website lists who holds its posts now.")
         if ASKS_CONTACT.search(question) and not self.gives_contact(question, top):
             return "The sources give no contact details for this."
         asks_form, form = QUESTION_TYPES["form"]
@@ -170,6 +188,23 @@ class Refusal:
         if counted and not any(counts(h.record.text, counted) for h in top):
             return "The sources give no figure for this."
         return ""
+
+    def asks_post_holder(self, question: str) -> bool:
+        """The question asks who holds a post now ("currently", "at the moment") or in a named place or body
+        ("for Devon", "of devon and cornwall police", "Devon's DCS", "who chairs the Devon CDOP"), not what the post
+        is ("who is the PCC", "who chairs the partnership")."""
+        m = ASKS_POST.search(question)
+        if not m:
+            return False
+        tail = m.group("tail") if m.group("tail") is not None else m.group("body")
+        if tail is None or NOW.search(question):  # "name of the …", "who is the current …"
+            return True
+        owner = (m.group("owner") or "").strip()
+        places = [re.sub(r"(?:'s|’s)$", "", owner)] if owner else []
+        if m.group("body"):  # "who chairs the Devon CDOP"
+            places += re.findall(r"^(?:\s+the)?\s+([\w'’]+)", m.group("body"))
+        places += OF_PLACE.findall(tail)
+        return any(w[:1].isupper() or self.retriever.is_proper_noun(w) for w in places)
 
     def unknown_term(self, s: Scores) -> str:
         """Why a bare definition question is outside the sources: its term has a word they never use."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,7 @@ class Retriever:
         self.everyday = Everyday(load_everyday())
         self.spelling = Spelling(list(self._bm25.vocab_dict))
         self._listed_in: dict[str, str] = {}  # token -> only_listed_in(token)
+        self._proper: frozenset[str] | None = None  # is_proper_noun
         self.model = load_model()
 
     # -- loading ------------------------------------------------------------------------------
@@ -407,6 +409,13 @@ class Retriever:
             self._listed_in[token] = (self.records[rows[0]].section or [""])[-1] if listed else ""
         return self._listed_in[token]
 
+    def is_proper_noun(self, word: str) -> bool:
+        """Whether the sources always write ``word`` with a capital inside a sentence ("Devon", "Cornwall",
+        "Ofsted"): a place or a body, as a question may type it in lower case ("chief constable of devon")."""
+        if self._proper is None:  # once (the corpus does not change under a loaded index)
+            self._proper = _proper_nouns(r.text for r in self.records)
+        return word.lower() in self._proper
+
     def in_response(self, record: Record) -> bool:
         """The record is under a "Government response" / "Following your feedback" heading."""
         return bool(self._response[self._row_of[record.id]])
@@ -482,6 +491,23 @@ class Scores:
     bm25: np.ndarray
     fused: np.ndarray | None = None
     exact: Exact | None = None  # which cosines are exact (None: all; see wtkb.retrieve.dense)
+
+
+_MID_WORD = re.compile(r"(?<=[\w,]) +([A-Za-z][a-z]{2,})\b")  # after a word or a comma: not a sentence's first
+
+
+def _proper_nouns(texts: Iterable[str]) -> frozenset[str]:
+    """The words (lower-cased) written inside sentences, and always with a capital there."""
+    caps: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for m in _MID_WORD.finditer(text):
+            w = m.group(1)
+            if w[0].isupper():
+                caps.add(w.lower())
+            else:
+                lower.add(w)
+    return frozenset(w for w in caps if w not in lower)
 
 
 def _topic_key(record: Record) -> tuple[str, ...]:
