@@ -5,7 +5,7 @@ In headless Chromium against a real `wtkb serve` (see conftest), at 390 px and 1
 - Back from a citation (and a reload) shows the question and the answer again, kept in the tab's
   history entry, never in the address; Clear removes them;
 - the page a citation leads to marks the sentence the answer quoted, inside the highlighted paragraph;
-- each citation shows whose words it is (its voice label);
+- each citation shows whose words it is (its voice label); a hedged answer shows its hedge apart, first;
 - every tap target that is not a link inside a sentence is at least 24 x 24 px;
 - axe-core: no serious or critical violations on the home, Ask, source, duty, glossary, accessibility,
   role and local pages;
@@ -174,6 +174,21 @@ def test_a_myth_the_source_lists_reads_as_a_myth_on_a_phone(server, new_page, sh
         labels = page.locator(".wtkb-ask-page .wtkb-citations .wtkb-voice-myth").all_inner_texts()
         assert labels and all(label.endswith("a myth it lists, not advice") for label in labels)
     shot(page, "ask-phone-6-myth", full=False)
+
+
+def test_a_hedged_answer_says_so_apart_before_its_sentences_on_a_phone(server, new_page, shot):
+    page = new_page(PHONE)
+    page.goto(server + "ask.html")
+    ask_on(page, "which groups did people worry were being discriminated against? (equalities bit)")
+    answer = page.locator(".wtkb-ask-page .wtkb-answer")
+    assert "closest the sources come" in answer.locator(".wtkb-answer-heading").inner_text()
+    hedge = squash(answer.locator(".wtkb-answer-hedge").inner_text())
+    assert hedge.startswith("The sources may not answer this exactly.")
+    text = squash(answer.locator(".wtkb-answer-text").inner_text())
+    assert "may not answer" not in text and "discrimination against certain groups" in text
+    assert "may not answer this exactly" in page.locator(".wtkb-ask-page .wtkb-status").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "ask-phone-7-hedged", full=False)
 
 
 # ---- tap targets ---------------------------------------------------------------------------------

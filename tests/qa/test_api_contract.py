@@ -12,7 +12,7 @@ from .conftest import DV_QUESTION
 
 pytestmark = pytest.mark.slow
 
-ANSWER_KEYS = {"question", "answer", "supported", "citations", "see_also", "sentences", "topics"}
+ANSWER_KEYS = {"question", "answer", "supported", "hedged", "citations", "see_also", "sentences", "topics"}
 CITATION_KEYS = {"id", "document", "label", "section", "text", "url", "score", "voice", "voice_label", "myth"}
 
 

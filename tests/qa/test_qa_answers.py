@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from wtkb.qa import UNSUPPORTED
+from wtkb.qa.refusal import HEDGE, Verdict
 from wtkb.reference.glossary import load_glossary
 from wtkb.retrieve import Expander
 from wtkb.text import tokenize
@@ -171,3 +173,28 @@ def test_the_sources_name_roles_not_post_holders(qa):
     a = qa.ask("who is the independent scrutineer for the Devon safeguarding partnership?")
     assert a.supported is False and "do not name who holds a post" in a.answer
     assert qa.ask("who chairs the partnership?").supported is True
+
+
+HEDGED = "which groups did people worry were being discriminated against? (equalities bit)"
+
+
+def test_a_weak_match_is_answered_under_a_hedge_with_copied_cited_sentences(qa):
+    a = qa.ask(HEDGED)
+    assert a.supported is True and a.hedged is True
+    assert a.answer.startswith(HEDGE + " ")
+    assert "discrimination against certain groups" in a.answer  # the point, under the hedge
+    by_id = {c.id: c.text for c in a.citations}
+    assert a.sentences and all(p.text in by_id[p.ids[0]] for p in a.sentences)
+    # below the hedge threshold it is refused; a briefing pack is never built on a hedge
+    s = qa.retriever.score(HEDGED)
+    hits = qa.retriever.rank(s, 5)
+    strict = replace(qa.config, hedge_threshold=qa.config.threshold)
+    assert qa.refusal.verdict(s, hits, False, strict) == Verdict(False)
+    assert qa.supported(s, hits) is False
+
+
+def test_a_confident_answer_and_a_refusal_are_never_hedged(qa):
+    assert qa.ask("can a DV worker be lead practitioner?").hedged is False
+    for q in ("how long do we have to complete a rapid review?", "how to bake bread"):
+        a = qa.ask(q)
+        assert a.supported is False and a.hedged is False and HEDGE not in a.answer

@@ -82,8 +82,9 @@ def ask(
 
 
 def _show(answer) -> None:
-    title = "answer" if answer.supported else "not answered by the sources"
-    style = "green" if answer.supported else "yellow"
+    title = ("not answered by the sources" if not answer.supported else
+             "not a direct answer: the closest the sources come" if answer.hedged else "answer")
+    style = "green" if answer.supported and not answer.hedged else "yellow"
     out.print(Panel(escape(answer.answer), title=title, border_style=style, title_align="left"))
     for name, items in (("cited", answer.citations), ("see also", answer.see_also)):
         if not items:

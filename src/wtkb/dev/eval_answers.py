@@ -9,7 +9,10 @@ Per question (see :class:`Outcome`):
 * **gold in citations**: the text of one of the answer's citations contains a gold string;
 * **top-5 / MRR**: rank of the first gold record in the retriever's top 10 (as in the retrieval table;
   over questions with gold records);
-* **answerable refused** / **uncovered answered**: ``supported`` against ``answerable``;
+* **answerable refused** / **uncovered answered**: ``supported`` against ``answerable``; an uncovered
+  question counts as answered only when the answer is not ``hedged`` (a hedged answer opens by saying the
+  sources may not answer it, then gives the closest sentences); **hedged** / **unc.hedged** are the shares of
+  answerable and of uncovered questions answered under that hedge;
 * **respondent lead**: for a "what is required" question (expected voice ``decision``), the answer's
   first sentence cites a record whose voice is ``respondents`` or ``quote``;
   **respondent cue** judges the same from the lead sentence's own words ("respondents", a percentage,
@@ -47,6 +50,7 @@ class Outcome:
     answerable: bool
     required: bool
     supported: bool
+    hedged: bool  # answered under the hedge "the sources may not answer this exactly"
     retrievable: bool  # has gold records (else only the glossary / duties register answer it)
     rank: int | None  # first gold record in the top 10
     gold_in_answer: bool
@@ -72,7 +76,7 @@ class Outcome:
 
     def failures(self) -> list[str]:
         if not self.answerable:
-            return ["uncovered but answered"] if self.supported else []
+            return ["uncovered but answered"] if self.supported and not self.hedged else []
         if not self.supported:
             return ["refused"]
         out = [] if self.gold_in_answer else ["gold not in answer"]
@@ -140,7 +144,8 @@ def outcome(q: Question, answer, ranked_ids: list[str], by_id: dict[str, Record]
     lead_id = (sents[0][1] or [None])[0] if sents else None
     lead = norm(" ".join(lead_sentences([t for t, _ in sents])))
     return Outcome(q=q.q, type=q.type, split=q.split, answerable=q.answerable, required=q.required,
-                   supported=supported, retrievable=q.retrievable, rank=rank,
+                   supported=supported, hedged=supported and bool(getattr(answer, "hedged", False)),
+                   retrievable=q.retrievable, rank=rank,
                    gold_in_answer=any(g in text for g in gold), gold_in_lead=any(g in lead for g in gold),
                    gold_in_citations=any(g in c for g in gold for c in cited),
                    lead_id=lead_id, lead_voice=citation_voice(answer, lead_id, by_id),
@@ -172,6 +177,8 @@ class AnswerRow:
     mrr: float | None
     answerable_refused: float | None
     uncovered_answered: float | None
+    hedged: float | None  # answerable questions answered under the hedge
+    uncovered_hedged: float | None
     n_required: int
     respondent_lead: int  # count of required questions whose lead sentence is a respondent's view
     respondent_cue: int  # the same, judged from the lead sentence's words (independent of voice derivation)
@@ -194,7 +201,8 @@ def summarise(outs: list[Outcome], split: str, type_: str) -> AnswerRow:
         top5=_mean([bool(o.rank and o.rank <= 5) for o in ans if o.retrievable]),
         mrr=_mean([1 / o.rank if o.rank else 0.0 for o in ans if o.retrievable]),
         answerable_refused=_mean([not o.supported for o in ans]),
-        uncovered_answered=_mean([o.supported for o in un]),
+        uncovered_answered=_mean([o.supported and not o.hedged for o in un]),
+        hedged=_mean([o.hedged for o in ans]), uncovered_hedged=_mean([o.hedged for o in un]),
         n_required=len(req), respondent_lead=sum(o.respondent_lead for o in req),
         respondent_cue=sum(o.respondent_cue for o in req),
         voice_match=_mean([o.voice_match for o in ans if o.supported and o.expected_voice]))
@@ -218,7 +226,9 @@ ANSWER_COLUMNS = (  # header, what it is (printed under the table)
     ("ans", "gold text in the answer"), ("lead", "gold text in the lead sentence (the point comes first)"),
     ("cit", "gold text in a citation"),
     ("top5", "gold record in the top 5"), ("MRR", "mean reciprocal rank of the first gold record (top 10)"),
-    ("refused", "answerable questions refused"), ("unc.ans", "uncovered questions answered"),
+    ("refused", "answerable questions refused"), ("unc.ans", "uncovered questions answered (not hedged)"),
+    ("hedged", "answerable questions answered under the hedge 'may not answer this exactly'"),
+    ("unc.hedged", "uncovered questions answered under that hedge"),
     ("resp.lead", "what-is-required questions whose lead sentence cites a respondents/quote record / all such"),
     ("resp.cue", "the same judged from the lead sentence's words (respondents, a percentage, comments)"),
     ("voice", "lead sentence's voice is the expected one (answered questions)"))
@@ -242,7 +252,7 @@ def answer_table(rows: list[dict], title: str):
         last = i + 1 == len(rows) or rows[i + 1]["type"] == "all"  # a rule after each split
         t.add_row(r["split"] if r["type"] == "all" else "", r["type"], str(r["n"]), str(r["n_uncovered"]),
                   f(r["gold_in_answer"]), f(r["gold_in_lead"]), f(r["gold_in_citations"]), f(r["top5"]), f(r["mrr"]),
-                  f(r["answerable_refused"]), f(r["uncovered_answered"]),
+                  f(r["answerable_refused"]), f(r["uncovered_answered"]), f(r["hedged"]), f(r["uncovered_hedged"]),
                   f"{r['respondent_lead']}/{r['n_required']}", f"{r['respondent_cue']}/{r['n_required']}",
                   f(r["voice_match"]),
                   end_section=last and i + 1 < len(rows))

@@ -22,7 +22,7 @@ from wtkb.corpus.voice import answer_lead, asks_about_myths, voice_label
 from wtkb.models import Record
 from wtkb.qa.compose import DEFAULT_ANSWER_CONFIG, AnswerConfig, Composer, Sentence, asks_list
 from wtkb.qa.knowledge import Knowledge, Summary
-from wtkb.qa.refusal import Refusal
+from wtkb.qa.refusal import HEDGE, Refusal
 from wtkb.qa.schemas import Answer, AnswerSentence, Citation, TopicLink
 from wtkb.retrieve import Hit, Retriever, Scores
 from wtkb.settings import Settings
@@ -109,9 +109,11 @@ class QA:
         return self.refusal.top_hit_has_all_terms(s, hits)
 
     def supported(self, s: Scores, hits: list[Hit], config: AnswerConfig | None = None) -> bool:
-        """Whether the sources (or the handbook's glossary / duties register) answer the question."""
+        """Whether the sources (or the handbook's glossary / duties register) answer the question, not only under
+        the hedge "may not answer this exactly" (a briefing pack is never built on a hedge)."""
         defined = bool(self.knowledge.summaries(s.query, s.expansion.corrections))
-        return self.refusal.verdict(s, hits, defined, config).supported
+        v = self.refusal.verdict(s, hits, defined, config)
+        return v.supported and not v.hedged
 
     def pick_sentences(self, s: Scores, hits: list[Hit], config: AnswerConfig | None = None) -> list[Sentence]:
         """The answer's copied sentences (without lead-ins or the handbook's summary)."""
@@ -151,7 +153,7 @@ class QA:
                 picked = [x for x in picked if any(self.knowledge.uses(sm, x.hit) for sm in summaries)
                           and not self.retriever.is_directory(x.hit.record)]  # not "MSE ICB" from a name list
             parts += self._copied_parts(picked, whole_lists=asks_list(question))
-        return self._answer(question, self._within(parts, top_k), hits, top_k)
+        return self._answer(question, self._within(parts, top_k), hits, top_k, verdict.hedged)
 
     @staticmethod
     def _within(parts: list[tuple[AnswerSentence, list[Hit]]], limit: int) -> list[tuple[AnswerSentence, list[Hit]]]:
@@ -229,7 +231,7 @@ class QA:
                                voice_label=voice_label(rec, doc), myth=rec.myth), hs)
 
     def _answer(self, question: str, parts: list[tuple[AnswerSentence, list[Hit]]], hits: list[Hit],
-                top_k: int) -> Answer:
+                top_k: int, hedged: bool = False) -> Answer:
         cited: dict[str, Hit] = {}
         for _, hs in parts:
             for h in hs:
@@ -237,9 +239,11 @@ class QA:
         ordered = list(cited.values())  # in the order the answer first cites them, so its markers read [1], [2] …
         _one_lead_per_run(parts)
         answer = " ".join(p.lead + p.text + (f" [{', '.join(p.ids)}]" if p.ids else "") for p, _ in parts)
+        if hedged:  # the sources may not answer it: say so before the closest sentences
+            answer = f"{HEDGE} {answer}"
         rest = [h for h in hits if h.record.id not in cited][:max(0, top_k - len(cited))]
         topics = self.knowledge.topics_for([h.record.id for h in ordered] + [h.record.id for h in rest])
-        return Answer(question=question, answer=answer, supported=True,
+        return Answer(question=question, answer=answer, supported=True, hedged=hedged,
                       citations=[self.citation(h.record, h.score) for h in ordered],
                       see_also=[self.citation(h.record, h.score) for h in rest],
                       sentences=[p for p, _ in parts], topics=[TopicLink(title=t, url=u) for t, u in topics])

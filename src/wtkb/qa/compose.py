@@ -46,6 +46,9 @@ class AnswerConfig:
     w_sentence: float = 1.0
     w_vocab: float = 0.5
     threshold: float = 0.806
+    # below the threshold but at least this, and a top paragraph shares the question's words: the answer gives
+    # the closest sentences under a hedge ("may not answer this exactly"), not as an answer (chosen on dev)
+    hedge_threshold: float = 0.70
     paragraphs: int = 4  # sentences are drawn from this many top paragraphs
     max_sentences: int = 3  # 5 for yes/no questions, which need their conditions
     margin: float = 0.15  # keep sentences scoring within this of the best one

@@ -26,6 +26,10 @@ key concept is one the sources cannot cover:
   number for the thing counted ("35 questions", "ten different services"): the sources are not
   statistics. Counting people or organisations is answered by counts of responses.
 
+Between the hedge threshold and the threshold, when the top paragraph shares the question's words, the
+answer gives the closest sentences under a hedge (``hedged``): the sources may not answer it exactly.
+Refused below that, or when no top paragraph shares the question's words.
+
 The refusal speaks to a practitioner: it says what the sources are, where such questions are
 answered instead, and lists only paragraphs that share the question's own words (or none).
 """
@@ -42,6 +46,8 @@ from wtkb.retrieve import Expansion, Hit, Retriever, Scores
 from wtkb.text import tokenize
 
 UNSUPPORTED = "The sources in this handbook do not answer this question."
+HEDGE = ("The sources may not answer this exactly. These are the closest sentences they have; check them against "
+         "your question before you act on them.")
 SCOPE = ("They are the government's 2023 response to the consultation on Working Together to Safeguard Children "
          "(what it decided and what respondents said), two Devon partnership documents, a local consultation "
          "notice and a commentary on the draft guidance.")
@@ -100,6 +106,7 @@ ATTRIBUTION_WORDS = frozenset(tokenize("according say says said think thinks tho
 class Verdict:
     supported: bool
     reason: str = ""  # why a question is refused, in a practitioner's words ("" when answered)
+    hedged: bool = False  # answered with the closest sentences, under a hedge: the sources may not answer it
 
 
 class Refusal:
@@ -148,9 +155,12 @@ class Refusal:
         uncovered = self.uncovered(s.query, hits, s.expansion) or ("" if defined else self.unknown_term(s))
         if uncovered:
             return Verdict(False, uncovered)
-        if defined or self.support(s, hits, c) >= c.threshold or self.top_hit_has_all_terms(s, hits) \
+        support = self.support(s, hits, c)
+        if defined or support >= c.threshold or self.top_hit_has_all_terms(s, hits) \
                 or self.answers_by_rule(s.query, hits):
             return Verdict(True)
+        if support >= c.hedge_threshold and self.related(s, hits[:1]):
+            return Verdict(True, hedged=True)
         return Verdict(False)
 
     def answers_by_rule(self, question: str, hits: list[Hit]) -> bool:

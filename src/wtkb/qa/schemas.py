@@ -95,6 +95,9 @@ class Answer(BaseModel):
                                     "it is), or labelled as the handbook's own summary; or, when the sources do not "
                                     "answer, a plain statement saying so and where to look instead.")
     supported: bool = Field(description="False when the sources do not answer the question.")
+    hedged: bool = Field(False, description="True when the sources may not answer the question exactly: the answer "
+                                            "opens by saying so, then gives the closest sentences they have (each "
+                                            "cited). Never true when supported is false.")
     citations: list[Citation] = Field(description="The paragraphs the answer cites, best first.")
     see_also: list[Citation] = Field(description="Other related paragraphs, best first (when the question is not "
                                                  "answered: only paragraphs that really are related, or none).")

@@ -219,11 +219,19 @@
     /* headings follow the page's outline: h2 on the Ask page (under its h1), h3 in a page's ask box */
     var level = out.closest(".wtkb-ask-page") ? 2 : 3;
     var sub = "h" + (level + 1);
-    var head = el("h" + level, "wtkb-answer-heading", data.supported ? "Answer" : "Not answered by the sources");
+    var head = el("h" + level, "wtkb-answer-heading", !data.supported ? "Not answered by the sources" :
+      data.hedged ? "Not a direct answer: the closest the sources come" : "Answer");
     out.appendChild(head);
+    var text = String(data.answer || ""), last = 0, m;
+    if (data.hedged) {  /* the hedge opens the answer text: shown apart, as a warning, before the sentences */
+      var first = (data.sentences || [])[0], start = first ? text.indexOf((first.lead || "") + first.text) : -1;
+      if (start > 0) {
+        out.appendChild(el("p", "wtkb-answer-hedge", text.slice(0, start).trim()));
+        text = text.slice(start);
+      }
+    }
     var body = el("p", data.supported ? "wtkb-answer-text" : "wtkb-answer-text wtkb-answer-none");
     var ids = (data.citations || []).map(function (c) { return c.id; });
-    var text = String(data.answer || ""), last = 0, m;
     CITE.lastIndex = 0;
     while ((m = CITE.exec(text)) !== null) {
       var copied = text.slice(last, m.index).replace(/^\s+/, ""), sentence = copied;
@@ -257,8 +265,10 @@
   }
 
   function answeredStatus(data) {
-    return data.supported ? "Answered from " + data.citations.length + " cited paragraph" +
-      (data.citations.length === 1 ? "." : "s.") : "The sources do not answer this question.";
+    var n = (data.citations || []).length, paras = n + " cited paragraph" + (n === 1 ? "" : "s");
+    if (!data.supported) { return "The sources do not answer this question."; }
+    return data.hedged ? "The sources may not answer this exactly: the closest sentences, from " + paras + "." :
+      "Answered from " + paras + ".";
   }
 
   /* ---- keeping an answer across Back (Ask page / ask box block) ----------------------------------
