@@ -118,3 +118,51 @@ def unreadable(value: object) -> str:
     """A message for text that cannot be taken: which character and where, and what to send instead."""
     problem = bad_character(value) if isinstance(value, str) else None
     return f"{problem or 'it is not valid Unicode text'}; send {TEXT_RULE}"
+
+
+# -- acronyms spelled out in a text: "Association of Directors of Children's Services (ADCS)",
+#    "IPSEA (Independent Provider of Special Education Advice)", "multi academy trusts (MATs)"
+_SMALL = frozenset({"of", "for", "and", "the", "in", "on", "to", "&", "a", "an", "at", "with", "by"})
+_PHRASE_WORD = re.compile(r"[A-Za-z][\w'’-]*|&")
+
+
+def _initials_match(words: list[str], letters: str) -> bool:
+    """Whether ``words`` abbreviate to ``letters``: each word gives its first letter (a hyphenated word may give
+    one per part), in order; a small word ("of", "and") may give its letter or none."""
+    if not words:
+        return not letters
+    w, rest = words[0], words[1:]
+    options = [w[0]] + ["".join(p[0] for p in w.split("-") if p)] if "-" in w else [w[0]]
+    for opt in options:
+        if letters.lower().startswith(opt.lower()) and _initials_match(rest, letters[len(opt):]):
+            return True
+    return w.lower() in _SMALL and _initials_match(rest, letters)
+
+
+def spelled_out(acronym: str, text: str) -> tuple[int, int] | None:
+    """Where ``text`` spells ``acronym`` out (its expansion and the acronym, as ``(start, end)``), or None.
+
+    The acronym (any case as typed: "ipsea", "MATs", "adcs") is matched in brackets after its expansion, or
+    before its expansion in brackets; the expansion's initials must spell it (a final "s" may be a plural)."""
+    plural = [acronym[:-1]] if len(acronym) > 2 and acronym[-1] in "sS" else []
+    for letters in (x.upper() for x in [acronym, *plural]):
+        if 2 <= len(letters) <= 8 and letters.isalpha() and (span := _spelled(letters, text)):
+            return span
+    return None
+
+
+def _spelled(letters: str, text: str) -> tuple[int, int] | None:
+    acr = rf"{re.escape(letters)}s?"
+    for m in re.finditer(rf"\(\s*{acr}\s*\)", text, re.I):  # "Association of … Services (ADCS)"
+        before = text[max(0, m.start() - 160):m.start()]
+        clause = re.split(r"[.;:,()]", before)[-1]
+        words = _PHRASE_WORD.findall(clause)
+        for k in range(1, len(words) + 1):  # the shortest run of words before the bracket that spells it
+            if _initials_match(words[-k:], letters):
+                offset = len(before) - len(clause)
+                pos = [w.start() for w in _PHRASE_WORD.finditer(clause)][-k]
+                return m.start() - len(before) + offset + pos, m.end()
+    for m in re.finditer(rf"\b{acr}\b(?:\s+[A-Z]{{2}})?\s*\(([^()]{{3,160}})\)", text, re.I):  # "IPSEA (…)"
+        if _initials_match(_PHRASE_WORD.findall(m.group(1)), letters):
+            return m.start(), m.end()
+    return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 DV_QUESTION = "can a DV worker be lead practitioner?"
+# the keys of the answer contract (`POST /ask`, `wtkb ask --json`)
+ANSWER_KEYS = {"question", "answer", "supported", "hedged", "citations", "see_also", "sentences", "topics"}
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,10 @@ from fastapi.testclient import TestClient
 from wtkb.api import create_app
 from wtkb.settings import Settings
 
-from .conftest import DV_QUESTION
+from .conftest import ANSWER_KEYS, DV_QUESTION
 
 pytestmark = pytest.mark.slow
 
-ANSWER_KEYS = {"question", "answer", "supported", "hedged", "citations", "see_also", "sentences", "topics"}
 CITATION_KEYS = {"id", "document", "label", "section", "text", "url", "score", "voice", "voice_label", "myth"}
 
 

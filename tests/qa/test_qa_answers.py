@@ -198,3 +198,23 @@ def test_a_confident_answer_and_a_refusal_are_never_hedged(qa):
     for q in ("how long do we have to complete a rapid review?", "how to bake bread"):
         a = qa.ask(q)
         assert a.supported is False and a.hedged is False and HEDGE not in a.answer
+
+
+@pytest.mark.parametrize("question, expansion", [
+    ("adcs stnds for?", "Association of Directors of Children's Services (ADCS)"),  # only in the list of respondents
+    ("MATs = ? (in the education bit)", "multi academy trusts (MATs)"),
+])
+def test_an_acronym_the_sources_spell_out_is_answered_with_its_expansion_first(qa, question, expansion):
+    a = qa.ask(question)
+    assert a.supported is True and a.hedged is False
+    lead = next(p for p in a.sentences if not p.text.endswith(":"))  # after a list's lead-in ("Organisations…:")
+    assert lead is a.sentences[0] or a.sentences[0].text.endswith(":")
+    assert expansion in lead.text
+    assert expansion in next(c.text for c in a.citations if c.id in lead.ids)
+
+
+def test_a_question_about_more_than_what_an_acronym_stands_for_is_not_answered_by_its_expansion(qa):
+    for q in ("whats the timescale for CSC to complete an MBU suitability assessment",
+              "what qualifications does a DSCO need to have?", "is ADCS funded?"):
+        s = qa.retriever.score(q)
+        assert qa.refusal.spelled_acronyms(q, qa.retriever.rank(s, 5)) == []

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from wtkb.cli import app
 from wtkb.settings import get_settings
 
-from .conftest import DV_QUESTION
+from .conftest import ANSWER_KEYS, DV_QUESTION
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ def test_ask_json(env):
     r = CliRunner().invoke(app, ["ask", DV_QUESTION, "--json"])
     assert r.exit_code == 0, r.output
     a = json.loads(r.stdout)
-    assert set(a) == {"question", "answer", "supported", "citations", "see_also", "sentences", "topics"}
+    assert set(a) == ANSWER_KEYS
     assert a["supported"] is True
     assert "the lead practitioner will be a social worker" in a["answer"]
 

@@ -148,12 +148,23 @@ class QA:
         if chosen:
             parts += [self._part(text, hs, copied=False) for text, hs in chosen]
         else:
-            picked = self.composer.pick(s, self.composer.pool(s, hits))
+            picked = self._spelled_first(s, hits, self.composer.pick(s, self.composer.pool(s, hits)))
             if summaries:  # after the handbook's summary, only sentences from paragraphs that use the term
                 picked = [x for x in picked if any(self.knowledge.uses(sm, x.hit) for sm in summaries)
                           and not self.retriever.is_directory(x.hit.record)]  # not "MSE ICB" from a name list
             parts += self._copied_parts(picked, whole_lists=asks_list(question))
         return self._answer(question, self._within(parts, top_k), hits, top_k, verdict.hedged)
+
+    def _spelled_first(self, s: Scores, hits: list[Hit], picked: list[Sentence]) -> list[Sentence]:
+        """For a question about an acronym a top paragraph spells out ("adcs stnds for?"), the sentence that spells
+        it out leads ("Association of Directors of Children's Services (ADCS)")."""
+        first: list[Sentence] = []
+        for _, h, start, end in self.refusal.spelled_acronyms(s.query, hits):
+            sents = self.retriever.sentences(h.record) or [(0, len(h.record.text))]
+            inside = [i for i, (a, b) in enumerate(sents) if b > start and a < end] or [0]
+            first.append(Sentence(h, sents[inside[0]][0], sents[inside[-1]][1], float("inf"), inside[0]))
+        keys = {x.key for x in first}
+        return [*first, *(x for x in picked if x.key not in keys)]
 
     @staticmethod
     def _within(parts: list[tuple[AnswerSentence, list[Hit]]], limit: int) -> list[tuple[AnswerSentence, list[Hit]]]:

@@ -41,9 +41,9 @@ from dataclasses import dataclass
 
 from wtkb.qa.compose import MONTHS, QUESTION_TYPES, SEASONS, AnswerConfig
 from wtkb.qa.counting import counted_nouns, counts
-from wtkb.qa.knowledge import DEFINITION_WORDS, defined_term
-from wtkb.retrieve import Expansion, Hit, Retriever, Scores
-from wtkb.text import tokenize
+from wtkb.qa.knowledge import DEFINITION_WORDS, defined_term, is_definition
+from wtkb.retrieve import Expansion, Hit, Retriever, Scores, is_yes_no
+from wtkb.text import STOPWORDS, spelled_out, tokenize
 
 UNSUPPORTED = "The sources in this handbook do not answer this question."
 HEDGE = ("The sources may not answer this exactly. These are the closest sentences they have; check them against "
@@ -98,6 +98,12 @@ NATIONS = re.compile(r"\b(scotland|scottish|wales|welsh|northern ireland|girfec)
 NATION_NAMES = {"scottish": "Scotland", "girfec": "Scotland", "welsh": "Wales", "ni": "Northern Ireland"}
 # a question about a name list itself: "did Cumbria respond?", "is Barnardo's on the list of respondents?"
 NAME_LIST_Q = re.compile(r"\b(?:respond\w*|list\w*|named|name|took part|take part|participat\w*)\b", re.I)
+# a question that starts with the acronym it asks about: "MATs = ?", "ipsea?? saw it in the list"
+ACRONYM_FIRST = re.compile(r"^\W*[A-Za-z]{2,9}\s*(?:\?|=|-|–|:)")
+# "what qualifications does a DSCO need?": asks for something about the acronym, not what it stands for
+ASKS_OTHER = re.compile(r"\b(?:what|which)\s+(?!is\b|are\b|was\b|does\b|do\b|did\b|an?\b|the\b)[a-z]+\s+"
+                        r"(?:does|do|did|is|are|was|were|will|should|can|must)\b", re.I)
+ACRONYM_WORD = re.compile(r"(?<![\w'’])[A-Za-z]{2,9}(?![\w'’])")
 # words that only attribute a question to the source it names ("according to Bond Solon", "what does Devon say")
 ATTRIBUTION_WORDS = frozenset(tokenize("according say says said think thinks thought view views"))
 
@@ -152,11 +158,13 @@ class Refusal:
     def verdict(self, s: Scores, hits: list[Hit], defined: bool = False,
                 config: AnswerConfig | None = None) -> Verdict:
         c = config or self.config
-        uncovered = self.uncovered(s.query, hits, s.expansion) or ("" if defined else self.unknown_term(s))
+        spelled = {w.lower() for w, *_ in self.spelled_acronyms(s.query, hits)}
+        uncovered = self.uncovered(s.query, hits, s.expansion, spelled) or \
+            ("" if defined or spelled else self.unknown_term(s))
         if uncovered:
             return Verdict(False, uncovered)
         support = self.support(s, hits, c)
-        if defined or support >= c.threshold or self.top_hit_has_all_terms(s, hits) \
+        if defined or spelled or support >= c.threshold or self.top_hit_has_all_terms(s, hits) \
                 or self.answers_by_rule(s.query, hits):
             return Verdict(True)
         if support >= c.hedge_threshold and self.related(s, hits[:1]):
@@ -168,19 +176,42 @@ class Refusal:
         number embeds weakly, so the support score alone would refuse "the Devon front door number?")."""
         return bool(ASKS_CONTACT.search(question)) and self.gives_contact(question, hits[:3])
 
-    def uncovered(self, question: str, hits: list[Hit], expansion: Expansion | None = None) -> str:
-        """Why the question's key concept is outside the sources ("" if it is not)."""
+    def spelled_acronyms(self, question: str, hits: list[Hit]) -> list[tuple[str, Hit, int, int]]:
+        """For a question about an acronym ("what's ECPAT", "adcs stnds for?", "MATs = ?", "ipsea??"), each acronym
+        one of the top three paragraphs spells out ("Association of Directors of Children's Services (ADCS)"): the
+        acronym as typed, the paragraph and where it spells it out. A yes/no question asks something else."""
+        words = ACRONYM_WORD.findall(question)
+        asks = is_definition(question) or bool(ACRONYM_FIRST.match(question)) or len(words) <= 4
+        if not asks or is_yes_no(question) or ASKS_OTHER.search(question):
+            return []
+        content = set(self.retriever.content_tokens(question)) - DEFINITION_WORDS
+        out = []
+        for w in dict.fromkeys(words):
+            if w.lower() in STOPWORDS or set(tokenize(w)) <= DEFINITION_WORDS or len(content - set(tokenize(w))) > 2:
+                continue  # "what is the timescale for CSC to complete an MBU suitability assessment" asks about more
+            for h in hits[:3]:
+                span = spelled_out(w, h.record.text)
+                caps = re.escape(re.sub(r"(?<=\w\w)[sS]$", "", w).upper())  # "MATs", "adcs": as the source writes it
+                if span and re.search(rf"\b{caps}S?s?\b", h.record.text[span[0]:span[1]]):
+                    out.append((w, h, *span))
+                    break
+        return out
+
+    def uncovered(self, question: str, hits: list[Hit], expansion: Expansion | None = None,
+                  spelled: set[str] | frozenset[str] = frozenset()) -> str:
+        """Why the question's key concept is outside the sources ("" if it is not); an acronym in ``spelled``
+        (spelled out in a top paragraph) is a name the sources explain, wherever they give it."""
         top = hits[:3]
         nation = NATIONS.search(question)
         if nation and not any(NATIONS.search(h.record.text) for h in top):
             name = NATION_NAMES.get(nation.group(0).lower(), nation.group(0).title())
             return (f"The sources are about England's guidance; they say nothing about {name}. "
                     "Each UK nation has its own child protection guidance.")
-        names = self.unknown_names(question, expansion)
+        names = [w for w in self.unknown_names(question, expansion) if w.lower() not in spelled]
         if names:
             return f"The sources never mention {' or '.join(names)}."
         listed = self.only_listed(question, expansion)
-        if listed:
+        if listed and listed[0].lower() not in spelled:
             return f"The sources name {listed[0]} only in a list (“{listed[1]}”); they say nothing else about it."
         if self.asks_post_holder(question) and not any(PERSON.search(h.record.text) for h in top):
             return ("The sources do not name who holds a post; your local safeguarding children partnership's "
