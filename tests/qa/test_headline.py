@@ -129,6 +129,7 @@ def test_shorthand_plurals_everyday_words_and_typos_are_understood(qa, question,
 @pytest.mark.parametrize("question, reason", [
     ("what is the Plymouth safeguarding partnership's phone number", "never mention Plymouth"),
     ("whats MARAC", "never mention MARAC"),
+    ("what has Wiltshire's partnership said about the new arrangements?", "never mention Wiltshire"),  # a possessive
     ("what is the LADO's phone number in Devon?", "no contact details"),
     ("what is contextual safeguarding?", "never use the term “contextual safeguarding”"),
     ("what is an EHCP", "never mention EHCP"),  # SEND is defined; an EHC plan is a different thing

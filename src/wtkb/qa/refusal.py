@@ -79,8 +79,8 @@ ASKS_CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline|email|e-mai
 CONTACT = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|@[\w-]+\.|https?://|www\.", re.I)  # not 999
 CONTACT_WORDS = frozenset(tokenize("phone telephone tel mobile helpline contact details email e-mail address number "
                                    "call ring what whats"))
-# a name or an acronym as typed: "Plymouth", "MARAC", "FGCs"
-NAME_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][a-z]+|[A-Z]{2,}[a-z]?s?)(?![\w'’])")
+# a name or an acronym as typed: "Plymouth", "MARAC", "FGCs", "Kent's"
+NAME_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][a-z]+|[A-Z]{2,}[a-z]?s?)(?=(?:['’]s)?(?![\w'’]))")  # "Kent's" names Kent
 # a question asking who holds a post: "who is the independent scrutineer for Devon?", "who's the DSP chair at the
 # moment", "who is Devon's DCS", "name of the chief constable" ("who is the PCC" asks what the post is)
 POST = (r"(?:chair(?:s|man|woman|person)?|scrutineers?|constables?|directors?|chief executives?|commissioners?|"
