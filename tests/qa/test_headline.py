@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from wtkb.qa import UNSUPPORTED
+from wtkb.qa.refusal import DATE
+from wtkb.retrieve import Hit
 
 from .conftest import DV_QUESTION
 
@@ -235,3 +237,9 @@ def test_a_question_about_myths_quotes_them_labelled_as_myths(qa):
     assert all("not advice" in c.voice_label and c.myth for c in a.citations
                if c.id.startswith("devon2024-common-myths"))
     assert all(s.myth for s in myths) and not any(c.myth for c in a.citations if "common-myths" not in c.id)
+
+
+def test_a_date_answers_only_in_a_sentence_about_what_the_question_asks(qa):
+    board = Hit(qa.retriever.record("cr2023-views-of-children-p16"), 1.0, 1.0, 1.0, 1)  # "…begin meeting in 2024."
+    assert qa.refusal.gives_near("when will the advisory board begin meeting?", [board], DATE)
+    assert not qa.refusal.gives_near("when will ofsted inspect against the standards?", [board], DATE)

@@ -70,6 +70,9 @@ ASKS_DATE = re.compile(r"\bwhen (?:will|did|was|were)\b|\b(?:what|which|exact) d
                        r"publish\w*|report|launch\w*|come out|coming out|review(?:ed)?|updated?)\b", re.I)
 DATE = re.compile(rf"\b(?:{MONTHS})\b|\b(?:{SEASONS}) 20\d\d\b|\b(?:19|20)\d\d\b|\bTBC\b|"
                   r"\b(?:next|this|last) (?:year|month|week)\b|\bcoming (?:months|weeks|year)\b", re.I)
+# words that only ask for a time or a date ("when is the … due", "what date", "how long")
+TIME_WORDS = frozenset(tokenize("when what date dates exact exactly time timescale timescales timeframe deadline due "
+                                "long soon quickly start starts end ends open opens close closes"))
 # contact details: "what's the LADO's phone number?", "email for the front door"
 ASKS_CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline|email|e-mail)\b|"
                           r"\b(?:contact|email) (?:details|address)\b|"
@@ -221,9 +224,9 @@ class Refusal:
         asks_form, form = QUESTION_TYPES["form"]
         if asks_form.search(question) and not any(form.search(h.record.text) for h in top):
             return "The sources give no form, template or link for this."
-        if ASKS_TIMESCALE.search(question) and not any(TIMESCALE.search(h.record.text) for h in top):
+        if ASKS_TIMESCALE.search(question) and not self.gives_near(question, top, TIMESCALE):
             return "The sources do not set out timescales for this."
-        if ASKS_DATE.search(question) and not any(DATE.search(h.record.text) for h in top):
+        if ASKS_DATE.search(question) and not self.gives_near(question, top, DATE):
             return "The sources give no date for this."
         counted = counted_nouns(question)
         if counted and not any(counts(h.record.text, counted) for h in top):
@@ -246,6 +249,17 @@ class Refusal:
             places += re.findall(r"^(?:\s+the)?\s+([\w'’]+)", m.group("body"))
         places += OF_PLACE.findall(tail)
         return any(w[:1].isupper() or self.retriever.is_proper_noun(w) for w in places)
+
+    def gives_near(self, question: str, hits: list[Hit], pattern: re.Pattern[str]) -> bool:
+        """A sentence of one of ``hits`` has ``pattern`` (a time, a date) and a word of the question's own: a
+        year elsewhere in the paragraph is not the date of what the question asks about."""
+        words = set(self.retriever.content_tokens(question)) - TIME_WORDS
+        for h in hits:
+            text = h.record.text
+            for a, b in self.retriever.sentences(h.record) or [(0, len(text))]:
+                if pattern.search(text[a:b]) and (not words or words & set(tokenize(text[a:b]))):
+                    return True
+        return False
 
     def unknown_term(self, s: Scores) -> str:
         """Why a bare definition question is outside the sources: its term has a word they never use."""
