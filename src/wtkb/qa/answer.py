@@ -22,7 +22,7 @@ from wtkb.corpus.voice import answer_lead, asks_about_myths, voice_label
 from wtkb.models import Record
 from wtkb.qa.compose import DEFAULT_ANSWER_CONFIG, AnswerConfig, Composer, Sentence, asks_list
 from wtkb.qa.knowledge import Knowledge, Summary
-from wtkb.qa.refusal import HEDGE, Refusal
+from wtkb.qa.refusal import HEDGE, Refusal, Verdict
 from wtkb.qa.schemas import Answer, AnswerSentence, Citation, TopicLink
 from wtkb.retrieve import Hit, Retriever, Scores
 from wtkb.settings import Settings
@@ -148,18 +148,18 @@ class QA:
         if chosen:
             parts += [self._part(text, hs, copied=False) for text, hs in chosen]
         else:
-            picked = self._spelled_first(s, hits, self.composer.pick(s, self.composer.pool(s, hits)))
+            picked = self._spelled_first(verdict, self.composer.pick(s, self.composer.pool(s, hits)))
             if summaries:  # after the handbook's summary, only sentences from paragraphs that use the term
                 picked = [x for x in picked if any(self.knowledge.uses(sm, x.hit) for sm in summaries)
                           and not self.retriever.is_directory(x.hit.record)]  # not "MSE ICB" from a name list
             parts += self._copied_parts(picked, whole_lists=asks_list(question))
         return self._answer(question, self._within(parts, top_k), hits, top_k, verdict.hedged)
 
-    def _spelled_first(self, s: Scores, hits: list[Hit], picked: list[Sentence]) -> list[Sentence]:
+    def _spelled_first(self, verdict: Verdict, picked: list[Sentence]) -> list[Sentence]:
         """For a question about an acronym a top paragraph spells out ("adcs stnds for?"), the sentence that spells
         it out leads ("Association of Directors of Children's Services (ADCS)")."""
         first: list[Sentence] = []
-        for _, h, start, end in self.refusal.spelled_acronyms(s.query, hits):
+        for _, h, start, end in verdict.spelled:
             sents = self.retriever.sentences(h.record) or [(0, len(h.record.text))]
             inside = [i for i, (a, b) in enumerate(sents) if b > start and a < end] or [0]
             first.append(Sentence(h, sents[inside[0]][0], sents[inside[-1]][1], float("inf"), inside[0]))

@@ -116,6 +116,7 @@ class Verdict:
     supported: bool
     reason: str = ""  # why a question is refused, in a practitioner's words ("" when answered)
     hedged: bool = False  # answered with the closest sentences, under a hedge: the sources may not answer it
+    spelled: tuple[tuple[str, Hit, int, int], ...] = ()  # acronyms a top paragraph spells out (spelled_acronyms)
 
 
 class Refusal:
@@ -161,15 +162,16 @@ class Refusal:
     def verdict(self, s: Scores, hits: list[Hit], defined: bool = False,
                 config: AnswerConfig | None = None) -> Verdict:
         c = config or self.config
-        spelled = {w.lower() for w, *_ in self.spelled_acronyms(s.query, hits)}
-        uncovered = self.uncovered(s.query, hits, s.expansion, spelled) or \
+        spelled = tuple(self.spelled_acronyms(s.query, hits))
+        names = {w.lower() for w, *_ in spelled}
+        uncovered = self.uncovered(s.query, hits, s.expansion, names) or \
             ("" if defined or spelled else self.unknown_term(s))
         if uncovered:
             return Verdict(False, uncovered)
         support = self.support(s, hits, c)
         if defined or spelled or support >= c.threshold or self.top_hit_has_all_terms(s, hits) \
                 or self.answers_by_rule(s.query, hits):
-            return Verdict(True)
+            return Verdict(True, spelled=spelled)
         if support >= c.hedge_threshold and self.related(s, hits[:1]):
             return Verdict(True, hedged=True)
         return Verdict(False)
