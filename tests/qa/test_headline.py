@@ -243,3 +243,10 @@ def test_a_date_answers_only_in_a_sentence_about_what_the_question_asks(qa):
     board = Hit(qa.retriever.record("cr2023-views-of-children-p16"), 1.0, 1.0, 1.0, 1)  # "…begin meeting in 2024."
     assert qa.refusal.gives_near("when will the advisory board begin meeting?", [board], DATE)
     assert not qa.refusal.gives_near("when will ofsted inspect against the standards?", [board], DATE)
+
+
+def test_an_amount_for_each_area_needs_a_figure_per_area(qa):
+    a = qa.ask("how much RIIA grant does each region get")
+    assert not a.supported and "no figure for each area or body" in a.answer
+    who = qa.ask("who decides how much each agency contributes to partnership funding?")  # another question
+    assert "each area or body" not in who.answer

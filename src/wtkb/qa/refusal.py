@@ -22,6 +22,8 @@ key concept is one the sources cannot cover:
 - contact details ("the LADO's phone number") that no top paragraph gives for what the question
   names (Devon's Front Door number does not answer for the LADO, or for Cornwall); when one does,
   the question is answered whatever its support score;
+- an amount for each area or body ("how much RIIA grant does each region get?", "is the £6m per local
+  authority?") and no top paragraph has a figure with "each", "per", "split" or "allocated" beside it;
 - a count ("how many social workers are there in Devon?") and none of the top paragraphs gives a
   number for the thing counted ("35 questions", "ten different services"): the sources are not
   statistics. Counting people or organisations is answered by counts of responses.
@@ -39,7 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wtkb.qa.compose import MONTHS, QUESTION_TYPES, SEASONS, AnswerConfig
+from wtkb.qa.compose import MONTHS, QUESTION_TYPES, SEASONS, AnswerConfig, asks_figure
 from wtkb.qa.counting import counted_nouns, counts
 from wtkb.qa.knowledge import DEFINITION_WORDS, defined_term, is_definition
 from wtkb.retrieve import Expansion, Hit, Retriever, Scores, is_yes_no
@@ -73,6 +75,12 @@ DATE = re.compile(rf"\b(?:{MONTHS})\b|\b(?:{SEASONS}) 20\d\d\b|\b(?:19|20)\d\d\b
 # words that only ask for a time or a date ("when is the … due", "what date", "how long")
 TIME_WORDS = frozenset(tokenize("when what date dates exact exactly time timescale timescales timeframe deadline due "
                                 "long soon quickly start starts end ends open opens close closes"))
+# an amount for each area or body: "how much RIIA grant does each region get", "is the £6m per local authority",
+# "how is it split between areas"; answered only by a figure with "each", "per", "split" or "allocated" beside it
+ASKS_PER_UNIT = re.compile(r"\bhow (?:much|many)\b.{0,60}?\b(?:each|per|every)\b|\bper (?:local authority|la|region|"
+                           r"area|partnership|council|school)\b|\bsplit (?:between|across|among)\b", re.I)
+PER_UNIT_FIGURE = re.compile(r"(?:£\s?\d[\d,.]*\s*(?:m|k|million|bn)?|\b\d[\d,.]*\b).{0,40}?\b(?:each|per(?!\s?cent)|"
+                             r"split|allocated|a year|annually)\b|\b(?:each|per(?!\s?cent))\b.{0,40}?£\s?\d", re.I)
 # contact details: "what's the LADO's phone number?", "email for the front door"
 ASKS_CONTACT = re.compile(r"\b(?:phone|telephone|tel|mobile|helpline|email|e-mail)\b|"
                           r"\b(?:contact|email) (?:details|address)\b|"
@@ -233,6 +241,9 @@ class Refusal:
         counted = counted_nouns(question)
         if counted and not any(counts(h.record.text, counted) for h in top):
             return "The sources give no figure for this."
+        per_unit = ASKS_PER_UNIT.search(question) and asks_figure(question)  # not "who decides how much each…"
+        if per_unit and not any(PER_UNIT_FIGURE.search(h.record.text) for h in top):
+            return "The sources give no figure for each area or body; they give totals only where they give any."
         return ""
 
     def asks_post_holder(self, question: str) -> bool:
