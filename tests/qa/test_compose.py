@@ -136,6 +136,8 @@ def test_counting_people_is_answered_by_response_counts(question):
     ("We heard from practitioners covering ten different services in Devon.", {"servic"}, True),
     ("The consultation asked questions about services.", {"question", "servic"}, False),
     ("Social workers still hold 2023 cases.", {"worker"}, False),  # the figure must come before the thing counted
+    ("We made factual changes to chapter 6 Child death reviews.", {"death"}, False),  # a number that labels
+    ("CDOPs reviewed six child deaths.", {"death"}, True),
 ])
 def test_counts(text, nouns, expected):
     assert counts(text, nouns) is expected

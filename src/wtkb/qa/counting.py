@@ -20,6 +20,9 @@ STARTS_WITH_VERB = re.compile(rf"^(?:{COUNT_VERBS})\b|\w+ly\b", re.I)
 # a figure in the sources' words: "35 questions", "ten different services", "over 1,000 responses"
 NUMBER_WORD = re.compile(r"^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                          r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|dozens?)$")
+# a number that labels, not counts: "chapter 6 Child death reviews", "section 17", "level 3 support"
+LABEL = re.compile(r"^(?:chapters?|sections?|s|paras?|paragraphs?|annex|page|part|step|level|tier|phase|stage|"
+                   r"year|appendix|figure|table|question|q)$")
 # asked about people or organisations, a consultation answers with counts of its responses
 RESPONDENTS = frozenset(tokenize("people person organisations organisation respondents responses comments "
                                  "submissions individuals groups practitioners"))
@@ -43,10 +46,16 @@ def counted_nouns(question: str) -> set[str]:
 
 def counts(text: str, nouns: set[str]) -> bool:
     """Whether ``text`` gives a figure for one of ``nouns``: a number at most three words before it
-    ("ten different services", "1269 formal responses"; not "22 contained a quantitative response")."""
+    ("ten different services", "1269 formal responses"; not "22 contained a quantitative response", nor
+    "chapter 6 Child death reviews")."""
     words = re.findall(r"[\w%][\w,.%'’-]*", text.lower())
     for i, w in enumerate(words):
         stem = tokenize(w)
-        if stem and stem[0] in nouns and any(NUMBER_WORD.match(x.rstrip(".,")) for x in words[max(0, i - 3):i]):
+        if stem and stem[0] in nouns and any(_is_count(words, j) for j in range(max(0, i - 3), i)):
             return True
     return False
+
+
+def _is_count(words: list[str], j: int) -> bool:
+    """``words[j]`` is a number that counts ("six", "1269"), not one that labels ("chapter 6")."""
+    return bool(NUMBER_WORD.match(words[j].rstrip(".,"))) and not (j and LABEL.match(words[j - 1]))
