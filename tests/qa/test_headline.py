@@ -246,7 +246,8 @@ def test_a_date_answers_only_in_a_sentence_about_what_the_question_asks(qa):
 
 
 def test_an_amount_for_each_area_needs_a_figure_per_area(qa):
-    a = qa.ask("how much RIIA grant does each region get")
-    assert not a.supported and "no figure for each area or body" in a.answer
+    for q in ("how much RIIA grant does each region get", "is the implementation funding per local authority?"):
+        a = qa.ask(q)
+        assert not a.supported and "no figure for each area or body" in a.answer
     who = qa.ask("who decides how much each agency contributes to partnership funding?")  # another question
     assert "each area or body" not in who.answer

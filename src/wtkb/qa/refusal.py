@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wtkb.qa.compose import MONTHS, QUESTION_TYPES, SEASONS, AnswerConfig, asks_figure
+from wtkb.qa.compose import MONTHS, QUESTION_TYPES, SEASONS, AnswerConfig
 from wtkb.qa.counting import counted_nouns, counts
 from wtkb.qa.knowledge import DEFINITION_WORDS, defined_term, is_definition
 from wtkb.retrieve import Expansion, Hit, Retriever, Scores, is_yes_no
@@ -67,7 +67,7 @@ TIMESCALE = re.compile(r"\b\d+\s*(?:working\s+)?(?:days?|weeks?|months?|hours?)\
                        rf"(?:(?:{MONTHS}|{SEASONS}) )?20\d\d\b", re.I)
 # a date as the answer to "when will / when is … due / what date": "19 September", "early 2024", "Date TBC"
 # ("when does a baby go into an MBU" asks in what circumstances: only "when" with a verb of time asks a date)
-ASKS_DATE = re.compile(r"\bwhen (?:will|did|was|were)\b|\b(?:what|which|exact) date\b|"
+ASKS_DATE = re.compile(r"\bwhen (?:will|did|was|were)\b|\b(?:what|which|exact) dates?\b|\bdates? (?:for|of) the\b|"
                        r"\bwhen(?:'s|’s| is| are| does| do)\b.{0,60}?\b(?:due|clos\w*|open\w*|start\w*|end|ends|"
                        r"publish\w*|report|launch\w*|come out|coming out|review(?:ed)?|updated?)\b", re.I)
 DATE = re.compile(rf"\b(?:{MONTHS})\b|\b(?:{SEASONS}) 20\d\d\b|\b(?:19|20)\d\d\b|\bTBC\b|"
@@ -241,8 +241,9 @@ class Refusal:
         counted = counted_nouns(question)
         if counted and not any(counts(h.record.text, counted) for h in top):
             return "The sources give no figure for this."
-        per_unit = ASKS_PER_UNIT.search(question) and asks_figure(question)  # not "who decides how much each…"
-        if per_unit and not any(PER_UNIT_FIGURE.search(h.record.text) for h in top):
+        per_unit = ASKS_PER_UNIT.search(question)  # not "who decides how much each…", another question
+        if per_unit and not any(QUESTION_TYPES[t][0].search(question[:per_unit.start()]) for t in ("who", "why")) \
+                and not any(PER_UNIT_FIGURE.search(h.record.text) for h in top):
             return "The sources give no figure for each area or body; they give totals only where they give any."
         return ""
 
