@@ -154,6 +154,8 @@ def test_markup_in_a_question_or_an_answer_is_shown_as_text(server, new_page, sh
                                                       body=json.dumps(fake)))
     ask_on(page, "anything")
     answer = page.locator(".wtkb-ask-page .wtkb-answer")
+    # the first answer's heading is already there: wait for the faked answer itself
+    answer.locator(".wtkb-answer-text", has_text="alert(2)").wait_for()
     assert evil in answer.locator(".wtkb-answer-text").inner_text()
     assert evil in answer.locator(".wtkb-citations a").first.inner_text()
     assert page.locator(".wtkb-answer img, .wtkb-answer script").count() == 0
