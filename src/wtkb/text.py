@@ -124,6 +124,7 @@ def unreadable(value: object) -> str:
 #    "IPSEA (Independent Provider of Special Education Advice)", "multi academy trusts (MATs)"
 _SMALL = frozenset({"of", "for", "and", "the", "in", "on", "to", "&", "a", "an", "at", "with", "by"})
 _PHRASE_WORD = re.compile(r"[A-Za-z][\w'’-]*|&")
+_CLAUSE_END = re.compile(r"[.;:,()]")
 
 
 def _initials_match(words: list[str], letters: str) -> bool:
@@ -154,14 +155,12 @@ def spelled_out(acronym: str, text: str) -> tuple[int, int] | None:
 def _spelled(letters: str, text: str) -> tuple[int, int] | None:
     acr = rf"{re.escape(letters)}s?"
     for m in re.finditer(rf"\(\s*{acr}\s*\)", text, re.I):  # "Association of … Services (ADCS)"
-        before = text[max(0, m.start() - 160):m.start()]
-        clause = re.split(r"[.;:,()]", before)[-1]
-        words = _PHRASE_WORD.findall(clause)
+        lo = max(0, m.start() - 160)
+        clause = max((p.end() for p in _CLAUSE_END.finditer(text, lo, m.start())), default=lo)  # its clause only
+        words = list(_PHRASE_WORD.finditer(text, clause, m.start()))
         for k in range(1, len(words) + 1):  # the shortest run of words before the bracket that spells it
-            if _initials_match(words[-k:], letters):
-                offset = len(before) - len(clause)
-                pos = [w.start() for w in _PHRASE_WORD.finditer(clause)][-k]
-                return m.start() - len(before) + offset + pos, m.end()
+            if _initials_match([w.group(0) for w in words[-k:]], letters):
+                return words[-k].start(), m.end()
     for m in re.finditer(rf"\b{acr}\b(?:\s+[A-Z]{{2}})?\s*\(([^()]{{3,160}})\)", text, re.I):  # "IPSEA (…)"
         if _initials_match(_PHRASE_WORD.findall(m.group(1)), letters):
             return m.start(), m.end()
